@@ -1,0 +1,45 @@
+"""Leg Cramp Guide: an Alexa skill that explains leg cramps and spasms.
+
+Every entry point (web service, Lambda, simulator, command line) builds the
+same skill object with ``build_skill`` and hands it request envelopes.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ask_sdk_core.skill import CustomSkill
+from ask_sdk_core.skill_builder import SkillBuilder
+from ask_sdk_model import RequestEnvelope
+
+from skill import handlers
+from skill.envelope import check_envelope
+
+__all__ = ["build_skill", "handle_envelope"]
+
+
+def build_skill(skill_id: str | None = None) -> CustomSkill:
+    """The one skill object. With ``skill_id`` it refuses other skills' requests."""
+    builder = SkillBuilder()
+    builder.skill_id = skill_id or None
+    for intent_name, answer_for in handlers.INTENT_ANSWERS.items():
+        builder.add_request_handler(handlers.IntentHandler(intent_name, answer_for))
+    builder.add_request_handler(handlers.LaunchHandler())
+    builder.add_request_handler(handlers.SessionEndedHandler())
+    builder.add_request_handler(handlers.UnknownIntentHandler())
+    builder.add_global_request_interceptor(handlers.LogRequest())
+    builder.add_exception_handler(handlers.SpokenApology())
+    return builder.create()
+
+
+def handle_envelope(skill: CustomSkill, envelope: Any) -> dict[str, Any]:
+    """Run one request envelope (parsed JSON) through the skill; JSON out.
+
+    Raises ``skill.envelope.InvalidEnvelope`` for anything that is not an
+    Alexa request envelope, before the SDK sees it.
+    """
+    check_envelope(envelope)
+    request = skill.serializer.deserialize(json.dumps(envelope), RequestEnvelope)
+    response = skill.invoke(request_envelope=request, context=None)
+    return skill.serializer.serialize(response)

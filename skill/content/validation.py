@@ -1,0 +1,173 @@
+"""Checks the content files: their JSON Schema, then the speech-length rules.
+
+Run by ``python -m skill validate``, the web service at start-up, the test
+suite and the Lambda packaging step. Each problem names the file and field,
+for example ``en.json: causes[2].summary: 'x' is too short``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+import jsonschema
+
+from skill import answers
+from skill.content import (
+    BASE_LANGUAGE,
+    CONTENT_DIR,
+    SUPPORTED_LOCALES,
+    Content,
+    deep_merge,
+    word_count,
+)
+
+SCHEMA_PATH = CONTENT_DIR / "content.schema.json"
+
+# Brevity rules: listeners cannot skim, so every answer fits in about one breath.
+MAX_SUMMARY_WORDS = 30
+MAX_CAUSES_ANSWER_WORDS = 80
+MAX_ANSWER_WORDS = 120
+MAX_WELCOME_WORDS = 40
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.field}: {self.message}" if self.field else f"{self.file}: {self.message}"
+
+
+class ContentError(ValueError):
+    """Raised by ``check_content`` with every problem found, one per line."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(problem) for problem in problems))
+        self.problems = problems
+
+
+def check_content(directory: Path = CONTENT_DIR) -> None:
+    problems = validate_content(directory)
+    if problems:
+        raise ContentError(problems)
+
+
+def validate_content(
+    directory: Path = CONTENT_DIR, locales: Iterable[str] = SUPPORTED_LOCALES
+) -> list[Problem]:
+    """Every problem in the base file and each locale's merge with its override."""
+    base_path = directory / f"{BASE_LANGUAGE}.json"
+    base, problems = _read(base_path)
+    if base is None:
+        return problems
+    seen: set[Problem] = set()
+    for locale in locales:
+        override_path = directory / f"{locale}.json"
+        override: dict[str, Any] = {}
+        if override_path.is_file():
+            override, read_problems = _read(override_path)
+            if override is None:
+                problems += [p for p in read_problems if p not in seen]
+                seen.update(read_problems)
+                continue
+        for problem in _locale_problems(base_path.name, base, override_path.name, override):
+            if problem not in seen:
+                seen.add(problem)
+                problems.append(problem)
+    return problems
+
+
+def _read(path: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None, [Problem(path.name, "", "file is missing")]
+    except json.JSONDecodeError as error:
+        return None, [Problem(path.name, "", f"invalid JSON at line {error.lineno} column {error.colno}: {error.msg}")]
+    if not isinstance(data, dict):
+        return None, [Problem(path.name, "", "must be a JSON object")]
+    return data, []
+
+
+def _locale_problems(
+    base_name: str, base: dict[str, Any], override_name: str, override: dict[str, Any]
+) -> Iterator[Problem]:
+    for path in _unknown_paths(override, base):
+        yield Problem(override_name, field_name(path), "overrides nothing in the base file")
+    merged = deep_merge(base, override)
+
+    def owner(path: list[Any]) -> str:
+        return override_name if _has_path(override, path) else base_name
+
+    schema_errors = sorted(_validator().iter_errors(merged), key=lambda error: list(error.absolute_path))
+    for error in schema_errors:
+        path = list(error.absolute_path)
+        yield Problem(owner(path), field_name(path), error.message)
+    if schema_errors:
+        return
+    content = Content(merged, locale=override_name.removesuffix(".json"))
+    for path, limit, words in _word_counts(content):
+        if words > limit:
+            yield Problem(owner(path), field_name(path), f"{words} words, at most {limit}")
+
+
+def _word_counts(content: Content) -> Iterator[tuple[list[Any], int, int]]:
+    """(field, limit, words) for every piece of speech with a length rule."""
+    for index, cause in enumerate(content.causes):
+        yield ["causes", index, "summary"], MAX_SUMMARY_WORDS, word_count(cause.summary)
+        yield ["causes", index, "detail"], MAX_ANSWER_WORDS, _spoken_words(answers.cause_detail(content, index))
+    yield ["messages", "causes_intro"], MAX_CAUSES_ANSWER_WORDS, _spoken_words(answers.causes(content))
+    yield ["messages", "welcome", "text"], MAX_WELCOME_WORDS, word_count(content.text("welcome"))
+    for key in ("about_spasms", "prevention", "see_doctor"):
+        yield ["messages", key, "text"], MAX_ANSWER_WORDS, _spoken_words(getattr(answers, key)(content))
+    for key in content.message_keys():
+        text = content.text(key, cause=content.causes[0].name)
+        yield ["messages", key, "text"], MAX_ANSWER_WORDS, word_count(text)
+
+
+def _spoken_words(answer: answers.Answer) -> int:
+    """Words of the longest form of an answer: in a conversation, with its question."""
+    return word_count(f"{answer.text} {answer.question or ''}")
+
+
+def _unknown_paths(override: Any, base: Any, path: list[Any] | None = None) -> Iterator[list[Any]]:
+    path = path or []
+    if not isinstance(override, dict):
+        return
+    for key, value in override.items():
+        if not isinstance(base, dict) or key not in base:
+            yield path + [key]
+        else:
+            yield from _unknown_paths(value, base[key], path + [key])
+
+
+def _has_path(data: Any, path: list[Any]) -> bool:
+    for step in path:
+        if isinstance(data, dict) and step in data:
+            data = data[step]
+        elif isinstance(data, list) and isinstance(step, int) and step < len(data):
+            data = data[step]
+        else:
+            return False
+    return True
+
+
+def field_name(path: Iterable[Any]) -> str:
+    """["causes", 2, "summary"] -> "causes[2].summary"."""
+    name = ""
+    for step in path:
+        name += f"[{step}]" if isinstance(step, int) else (f".{step}" if name else str(step))
+    return name
+
+
+@lru_cache(maxsize=1)
+def _validator() -> jsonschema.Draft202012Validator:
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)

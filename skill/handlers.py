@@ -1,0 +1,212 @@
+"""ask-sdk-core glue: route each request to an answer and render it.
+
+Handlers stay thin: ``skill.answers`` decides what to say from content, and
+``respond`` renders it and keeps the little session state the conversation
+needs (last answer, position among the causes, what "yes" would accept).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable
+
+from ask_sdk_core.dispatch_components import (
+    AbstractExceptionHandler,
+    AbstractRequestHandler,
+    AbstractRequestInterceptor,
+)
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import get_intent_name, get_request_type, is_intent_name, is_request_type
+from ask_sdk_model import Response
+from ask_sdk_model.slu.entityresolution import StatusCode
+from ask_sdk_model.ui import SimpleCard
+
+from skill import answers
+from skill.answers import Answer
+from skill.content import Content, load_content
+from skill.speech import spoken, to_ssml
+
+log = logging.getLogger("skill")
+
+CAUSE_SLOT = "cause"
+
+
+class Turn:
+    """One request as the answers see it: its content, state and slot."""
+
+    def __init__(self, handler_input: HandlerInput) -> None:
+        self.handler_input = handler_input
+        self.request = handler_input.request_envelope.request
+        self.content: Content = load_content(getattr(self.request, "locale", None))
+        session = handler_input.request_envelope.session
+        # Out-of-session requests (hand-made ones) still get answered, statelessly.
+        self.state: dict[str, Any] = (
+            handler_input.attributes_manager.session_attributes if session is not None else {}
+        )
+        # "Alexa, ask leg cramp guide why my legs cramp": answer, then end.
+        self.one_shot = bool(
+            session is not None and session.new and get_request_type(handler_input) == "IntentRequest"
+        )
+
+    @property
+    def cause_index(self) -> int | None:
+        index = self.state.get("cause_index")
+        valid = isinstance(index, int) and 0 <= index < len(self.content.causes)
+        return index if valid else None
+
+    @property
+    def offer(self) -> str | None:
+        offer = self.state.get("offer")
+        return offer if isinstance(offer, str) else None
+
+    def cause_slot(self) -> int | None:
+        """The cause the person named, by entity resolution when Alexa sent it."""
+        slots = getattr(getattr(self.request, "intent", None), "slots", None) or {}
+        slot = slots.get(CAUSE_SLOT)
+        if slot is None:
+            return None
+        resolutions = getattr(slot.resolutions, "resolutions_per_authority", None)
+        if not resolutions:
+            return self.content.find_cause(slot.value) if slot.value else None
+        for authority in resolutions:
+            if authority.status and authority.status.code == StatusCode.ER_SUCCESS_MATCH:
+                for match in authority.values or []:
+                    index = self.content.cause_index(match.value.id)
+                    if index is not None:
+                        return index
+        return None
+
+    def reset(self) -> None:
+        self.state.clear()
+
+
+def respond(handler_input: HandlerInput, turn: Turn, answer: Answer) -> Response:
+    speech, reprompt, end_session = spoken(answer, turn.one_shot)
+    builder = handler_input.response_builder.speak(to_ssml(speech))
+    if reprompt:
+        builder.ask(to_ssml(reprompt))
+    if answer.card_title:
+        builder.set_card(SimpleCard(title=answer.card_title, content=answer.text))
+    builder.set_should_end_session(end_session)
+    turn.state["offer"] = answer.offer
+    if answer.cause_index is not None:
+        turn.state["cause_index"] = answer.cause_index
+    turn.state["last"] = {"speech": speech, "reprompt": reprompt}
+    return builder.response
+
+
+def repeat(turn: Turn) -> Answer:
+    last = turn.state.get("last")
+    if not (isinstance(last, dict) and isinstance(last.get("speech"), str)):
+        return answers.prompt(turn.content, "nothing_to_repeat")
+    reprompt = last.get("reprompt") if isinstance(last.get("reprompt"), str) else None
+    return Answer(text=last["speech"], reprompt=reprompt or last["speech"], offer=turn.offer)
+
+
+def start_over(turn: Turn) -> Answer:
+    turn.reset()
+    return answers.prompt(turn.content, "welcome")
+
+
+def cause_detail(turn: Turn) -> Answer:
+    index = turn.cause_slot()
+    if index is None:
+        return answers.prompt(turn.content, "which_cause")
+    return answers.cause_detail(turn.content, index)
+
+
+# Every intent the skill answers; the interaction-model lint checks it against the models.
+INTENT_ANSWERS: dict[str, Callable[[Turn], Answer]] = {
+    "CausesIntent": lambda turn: answers.causes(turn.content),
+    "CauseDetailIntent": cause_detail,
+    "AboutSpasmsIntent": lambda turn: answers.about_spasms(turn.content),
+    "PreventionIntent": lambda turn: answers.prevention(turn.content),
+    "SeeDoctorIntent": lambda turn: answers.see_doctor(turn.content),
+    "AMAZON.HelpIntent": lambda turn: answers.prompt(turn.content, "help"),
+    "AMAZON.FallbackIntent": lambda turn: answers.prompt(turn.content, "fallback"),
+    "AMAZON.StopIntent": lambda turn: answers.goodbye(turn.content),
+    "AMAZON.CancelIntent": lambda turn: answers.goodbye(turn.content),
+    "AMAZON.NavigateHomeIntent": start_over,
+    "AMAZON.StartOverIntent": start_over,
+    "AMAZON.YesIntent": lambda turn: answers.accept_offer(turn.content, turn.offer),
+    "AMAZON.NoIntent": lambda turn: answers.decline_offer(turn.content, turn.offer),
+    "AMAZON.RepeatIntent": repeat,
+    "AMAZON.NextIntent": lambda turn: answers.next_cause(turn.content, turn.cause_index),
+    "AMAZON.PreviousIntent": lambda turn: answers.previous_cause(turn.content, turn.cause_index),
+}
+
+
+class IntentHandler(AbstractRequestHandler):
+    def __init__(self, intent_name: str, answer_for: Callable[[Turn], Answer]) -> None:
+        self.intent_name = intent_name
+        self.answer_for = answer_for
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_intent_name(self.intent_name)(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = Turn(handler_input)
+        return respond(handler_input, turn, self.answer_for(turn))
+
+
+class LaunchHandler(AbstractRequestHandler):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_request_type("LaunchRequest")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = Turn(handler_input)
+        return respond(handler_input, turn, answers.prompt(turn.content, "welcome"))
+
+
+class UnknownIntentHandler(AbstractRequestHandler):
+    """An intent the skill does not know (a newer model, a hand-made request)."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_request_type("IntentRequest")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = Turn(handler_input)
+        return respond(handler_input, turn, answers.prompt(turn.content, "fallback"))
+
+
+class SessionEndedHandler(AbstractRequestHandler):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_request_type("SessionEndedRequest")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        request = handler_input.request_envelope.request
+        log.info("session ended: %s", getattr(request, "reason", None))
+        return handler_input.response_builder.response
+
+
+class LogRequest(AbstractRequestInterceptor):
+    """Log what was asked, never who asked: no user, device or session ids."""
+
+    def process(self, handler_input: HandlerInput) -> None:
+        request = handler_input.request_envelope.request
+        intent = get_intent_name(handler_input) if request.object_type == "IntentRequest" else "-"
+        log.info(
+            "request %s type=%s intent=%s locale=%s",
+            request.request_id,
+            request.object_type,
+            intent,
+            getattr(request, "locale", None),
+        )
+
+
+class SpokenApology(AbstractExceptionHandler):
+    """Any failure becomes a short spoken apology; the trace goes to the log."""
+
+    def can_handle(self, handler_input: HandlerInput, exception: Exception) -> bool:
+        return True
+
+    def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
+        request = handler_input.request_envelope.request
+        log.error("request %s failed", getattr(request, "request_id", None), exc_info=exception)
+        content = load_content(getattr(request, "locale", None))
+        apology = answers.prompt(content, "error")
+        return (
+            handler_input.response_builder.speak(to_ssml(apology.text))
+            .ask(to_ssml(apology.reprompt or apology.text))
+            .response
+        )

@@ -1,0 +1,1 @@
+"""The local simulator: typed utterances in, what Alexa would say out."""

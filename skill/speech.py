@@ -1,0 +1,35 @@
+"""Turning an ``Answer`` into SSML, a card and the words a listener hears."""
+
+from __future__ import annotations
+
+import re
+from xml.sax.saxutils import escape, unescape
+
+from skill.answers import Answer
+
+# Alexa's limit on outputSpeech; content validation keeps answers far below it.
+MAX_SPEECH_CHARS = 8000
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def to_ssml(text: str) -> str:
+    """Wrap plain text as SSML, escaping the characters XML reserves."""
+    return f"<speak>{escape(text)}</speak>"
+
+
+def ssml_to_text(ssml: str) -> str:
+    """What a listener hears, for logs, simulators and tests."""
+    return " ".join(unescape(_TAG.sub(" ", ssml)).split())
+
+
+def spoken(answer: Answer, one_shot: bool) -> tuple[str, str | None, bool]:
+    """Speech, reprompt and whether the session ends, for this turn.
+
+    A one-shot request ("Alexa, ask leg cramp guide why my legs cramp") gets the
+    information and nothing more, so the seek-care advice is the last sentence.
+    """
+    if answer.end_session or (one_shot and answer.informational):
+        return answer.text, None, True
+    speech = f"{answer.text} {answer.question}" if answer.question else answer.text
+    return speech, answer.reprompt, False

@@ -1,0 +1,1 @@
+"""Web-service hosting of the skill: request verification and the WSGI app."""
