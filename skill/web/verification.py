@@ -17,6 +17,7 @@ import os
 import posixpath
 import threading
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 import warnings
@@ -161,8 +162,11 @@ def download_pem(url: str, *, timeout: float = 3.0, max_bytes: int = 64 * 1024) 
                     )
     except VerificationError:
         raise
+    except urllib.error.HTTPError as exc:
+        exc.close()  # an HTTPError holds the open response; release the socket
+        raise VerificationError("certificate_download", f"cannot download {url!r}: {exc}") from exc
     except (OSError, ValueError, http.client.HTTPException) as exc:
-        # URLError/HTTPError/socket timeouts are all OSError subclasses.
+        # URLError and socket timeouts are OSError subclasses.
         raise VerificationError("certificate_download", f"cannot download {url!r}: {exc}") from exc
     return b"".join(chunks)
 
