@@ -108,7 +108,9 @@ def _locale_problems(
     schema_errors = sorted(_validator().iter_errors(merged), key=lambda error: list(error.absolute_path))
     for error in schema_errors:
         path = list(error.absolute_path)
-        yield Problem(owner(path), field_name(path), error.message)
+        # A missing key belongs in the base file, even where an override touches its parent.
+        file = base_name if error.validator == "required" else owner(path)
+        yield Problem(file, field_name(path), error.message)
     if schema_errors:
         return
     content = Content(merged, locale=override_name.removesuffix(".json"))

@@ -1,0 +1,122 @@
+"""Whatever goes wrong, a person hears a short apology, never a stack trace."""
+
+from __future__ import annotations
+
+import json
+import logging
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from ask_sdk_core.exceptions import AskSdkException
+
+from skill import answers, build_skill, handle_envelope
+from skill.content import load_content
+from skill.simulator import envelopes
+from skill.simulator.session import Conversation
+from tests.helpers import ends_session, reprompt, speech
+
+ROOT = Path(__file__).resolve().parent.parent
+APOLOGY = load_content("en-US").text("error")
+
+
+def test_an_error_inside_a_handler_becomes_a_spoken_apology(monkeypatch, in_process, caplog):
+    def broken(content):
+        raise RuntimeError("content exploded")
+
+    monkeypatch.setattr(answers, "causes", broken)
+    conversation = Conversation(in_process)
+    conversation.launch()
+    with caplog.at_level(logging.ERROR, logger="skill"):
+        response = conversation.intent("CausesIntent")
+    assert speech(response) == APOLOGY
+    assert reprompt(response)
+    assert not ends_session(response)
+    request_id = conversation.last_request["request"]["requestId"]
+    assert any(request_id in record.getMessage() for record in caplog.records)
+    assert "Traceback" not in str(response)
+
+
+def test_an_unhandled_request_type_gets_the_apology_too(in_process):
+    response = in_process(envelopes.envelope({"type": "Display.ElementSelected", "token": "x"}))
+    assert speech(response) == APOLOGY
+
+
+@pytest.mark.parametrize(
+    "attributes",
+    [
+        {"cause_index": "two", "offer": 42, "last": "nonsense"},
+        {"cause_index": 99, "offer": "cause:99", "last": {"speech": 5}},
+        {"cause_index": -1, "offer": "cause:-1", "last": None},
+    ],
+)
+def test_tampered_session_attributes_do_not_break_the_conversation(in_process, attributes):
+    session = {**envelopes.new_session(), "new": False, "attributes": attributes}
+    for intent in ("AMAZON.NextIntent", "AMAZON.PreviousIntent", "AMAZON.YesIntent", "AMAZON.RepeatIntent"):
+        response = in_process(envelopes.envelope(envelopes.intent_request(intent), session=session))
+        assert speech(response) != APOLOGY, intent
+
+
+def test_logs_name_the_request_but_never_the_user_or_device(in_process, caplog):
+    conversation = Conversation(in_process)
+    with caplog.at_level(logging.DEBUG):
+        conversation.launch()
+        conversation.intent("CausesIntent")
+        conversation.end()
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "CausesIntent" in logged
+    assert "amzn1.ask.account" not in logged
+    assert "amzn1.ask.device" not in logged
+    assert "amzn1.echo-api.session" not in logged
+
+
+def test_a_request_for_another_skill_is_refused_when_the_id_is_set():
+    guarded = build_skill(skill_id="amzn1.ask.skill.ours")
+    with pytest.raises(AskSdkException):
+        handle_envelope(guarded, envelopes.envelope(envelopes.launch_request(), skill_id="amzn1.ask.skill.theirs"))
+    ours = envelopes.envelope(envelopes.launch_request(), skill_id="amzn1.ask.skill.ours")
+    assert speech(handle_envelope(guarded, ours))
+
+
+# The invoke command ------------------------------------------------------------------
+
+
+def run_invoke(stdin: str, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "skill", "invoke", *args],
+        input=stdin, capture_output=True, text=True, cwd=ROOT, timeout=60,
+    )
+
+
+def test_invoke_answers_a_request_envelope_with_a_response_envelope():
+    result = run_invoke(json.dumps(envelopes.envelope(envelopes.intent_request("SeeDoctorIntent"))))
+    assert result.returncode == 0, result.stderr
+    response = json.loads(result.stdout)
+    assert speech(response) == load_content("en-US").text("see_doctor")
+    assert ends_session(response)
+
+
+@pytest.mark.parametrize(
+    "stdin, message",
+    [
+        ("{not json", "invoke: standard input is not JSON"),
+        ("", "invoke: standard input is not JSON"),
+        ("[1, 2]", "invoke: not an Alexa request envelope: expected a JSON object, got list"),
+        ('{"request": {"type": "LaunchRequest"}}', "invoke: not an Alexa request envelope: missing string 'request.requestId'"),
+        ('{"request": {"type": "IntentRequest", "requestId": "r"}}', "invoke: not an Alexa request envelope: an IntentRequest needs"),
+    ],
+)
+def test_invoke_refuses_bad_input_with_one_line_and_status_2(stdin, message):
+    result = run_invoke(stdin)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith(message)
+    assert result.stderr.count("\n") == 1
+
+
+def test_invoke_refuses_another_skills_request():
+    envelope = envelopes.envelope(envelopes.launch_request(), skill_id="amzn1.ask.skill.theirs")
+    result = run_invoke(json.dumps(envelope), "--skill-id", "amzn1.ask.skill.ours")
+    assert result.returncode == 2
+    assert result.stderr.startswith("invoke: refused")
