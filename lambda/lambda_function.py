@@ -1,0 +1,78 @@
+"""AWS Lambda entry point: an Alexa request envelope in, a response envelope out.
+
+Handler ``lambda_function.lambda_handler``. It uses the same skill object as
+every other entry point, built once per container at import, so the work falls
+in Lambda's init phase (see benchmarks/cold_start.py). ``ALEXA_SKILL_ID`` names
+the only skill whose requests are answered.
+
+Imports only what the bundle holds: the skill package and ask-sdk-core.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from skill import build_skill, handle_envelope
+from skill.envelope import InvalidEnvelope, check_envelope
+
+log = logging.getLogger("skill.lambda")
+# Lambda's runtime logs WARNING and above by default; the skill's request log is INFO.
+logging.getLogger("skill").setLevel(os.environ.get("LOG_LEVEL", "INFO").upper())
+
+SKILL_ID = os.environ.get("ALEXA_SKILL_ID") or None
+SKILL = build_skill(SKILL_ID)
+if SKILL_ID is None:
+    log.warning("ALEXA_SKILL_ID is not set: answering requests for any skill id")
+
+
+class NotAnAlexaRequest(InvalidEnvelope):
+    """The event is not an Alexa request envelope; the message says what it is."""
+
+
+class WrongSkill(ValueError):
+    """An Alexa request for a skill other than ``ALEXA_SKILL_ID``."""
+
+
+def lambda_handler(event: Any, context: Any) -> dict[str, Any]:
+    """Answer one Alexa request; refuse anything else before the SDK sees it."""
+    try:
+        check_envelope(event)
+    except InvalidEnvelope as error:
+        message = f"refused {describe(event)}: not an Alexa request envelope ({error})"
+        raise _refused(NotAnAlexaRequest(message)) from None
+    asked_for = _application_id(event)
+    if SKILL_ID is not None and asked_for != SKILL_ID:
+        message = f"refused a request for skill {asked_for!r}: this function answers {SKILL_ID}"
+        raise _refused(WrongSkill(message))
+    return handle_envelope(SKILL, event)
+
+
+def _refused(error: Exception) -> Exception:
+    # One line in the log; the runtime adds the exception and its trace after it.
+    log.error("%s", error)
+    return error
+
+
+def _application_id(event: dict[str, Any]) -> Any:
+    """context.System.application.applicationId, or None where the path breaks."""
+    value: Any = event
+    for key in ("context", "System", "application", "applicationId"):
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
+
+
+_JSON_TYPES = {list: "array", str: "string", int: "number", float: "number", bool: "boolean", type(None): "null"}
+
+
+def describe(event: Any) -> str:
+    """What an event looks like, without its values (they may be personal)."""
+    if not isinstance(event, dict):
+        return f"a JSON {_JSON_TYPES.get(type(event), type(event).__name__)}"
+    if not event:
+        return "an empty object"
+    if {"httpMethod", "routeKey", "requestContext"} & event.keys():
+        return "an API Gateway or function URL event"
+    keys = ", ".join(repr(key)[:40] for key in sorted(map(str, event))[:6])
+    return f"an object with keys {keys}"
