@@ -13,6 +13,7 @@ import sys
 from typing import Callable
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
+DEFAULT_BUNDLE = "dist/skill-lambda.zip"
 
 
 def invoke(args: argparse.Namespace) -> int:
@@ -50,6 +51,26 @@ def validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def package(args: argparse.Namespace) -> int:
+    """Validate, then build the Lambda bundle; print its path, size and file count."""
+    from pathlib import Path
+
+    from skill.packaging import PackagingError, build_bundle, validate_everything
+
+    problems = validate_everything()
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"package: {len(problems)} problem(s), no bundle built", file=sys.stderr)
+        return EXIT_PROBLEMS
+    try:
+        bundle = build_bundle(Path(args.output))
+    except PackagingError as error:
+        print(f"package: {error}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(f"{bundle.path}: {bundle.size / 1024:.0f} KiB, {bundle.file_count} files")
+    return EXIT_OK
+
 def _fail(message: str) -> int:
     print(message.replace("\n", " "), file=sys.stderr)
     return EXIT_BAD_INPUT
@@ -67,6 +88,8 @@ def parser() -> argparse.ArgumentParser:
     invoke_cmd = command("invoke", invoke, "run one request envelope (JSON on stdin) through the skill")
     invoke_cmd.add_argument("--skill-id", help="refuse requests for any other skill id")
     command("validate", validate, "check the content files and the interaction models")
+    package_cmd = command("package", package, "validate, then build the Lambda bundle (zip)")
+    package_cmd.add_argument("--output", default=DEFAULT_BUNDLE, help=f"the zip to write (default {DEFAULT_BUNDLE})")
     return root
 
 
