@@ -1,0 +1,201 @@
+"""The Lambda entry point, in process, and its SAM template under cfn-lint."""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Callable, Iterator
+
+import pytest
+import yaml
+
+from skill import answers, packaging
+from skill.content import load_content
+from skill.envelope import InvalidEnvelope
+from skill.simulator import envelopes
+from skill.speech import spoken
+from tests.helpers import ends_session, speech
+
+LAMBDA_DIR = Path(__file__).resolve().parent.parent / "lambda"
+SKILL_ID = "amzn1.ask.skill.11111111-2222-3333-4444-555555555555"
+OTHER_SKILL_ID = "amzn1.ask.skill.99999999-8888-7777-6666-555555555555"
+CONTENT = load_content("en-US")
+
+API_GATEWAY_EVENT = {
+    "resource": "/",
+    "path": "/",
+    "httpMethod": "POST",
+    "headers": {"Content-Type": "application/json"},
+    "requestContext": {"stage": "prod"},
+    "body": "{}",
+}
+
+
+@pytest.fixture
+def load_handler(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str | None], ModuleType]]:
+    """A fresh lambda_function module, imported as Lambda would with ALEXA_SKILL_ID set or not."""
+    skill_logger = logging.getLogger("skill")
+    level = skill_logger.level  # the module sets it for Lambda; other tests expect it back
+
+    def load(skill_id: str | None) -> ModuleType:
+        if skill_id is None:
+            monkeypatch.delenv("ALEXA_SKILL_ID", raising=False)
+        else:
+            monkeypatch.setenv("ALEXA_SKILL_ID", skill_id)
+        spec = importlib.util.spec_from_file_location("lambda_function_under_test", LAMBDA_DIR / "lambda_function.py")
+        assert spec and spec.loader
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+
+    yield load
+    skill_logger.setLevel(level)
+
+
+@pytest.fixture
+def handler(load_handler: Callable[[str | None], ModuleType]) -> ModuleType:
+    return load_handler(SKILL_ID)
+
+
+def launch(skill_id: str = SKILL_ID) -> dict[str, Any]:
+    return envelopes.envelope(envelopes.launch_request(), skill_id=skill_id)
+
+
+def refusal_logs(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR]
+
+
+# Answers --------------------------------------------------------------------
+
+
+def test_launch_is_welcomed(handler: ModuleType) -> None:
+    response = handler.lambda_handler(launch(), context=None)
+    welcome, _, _ = spoken(answers.prompt(CONTENT, "welcome"), one_shot=False)
+    assert speech(response) == " ".join(welcome.split())
+    assert not ends_session(response)
+
+
+def test_one_shot_intent_is_answered(handler: ModuleType) -> None:
+    event = envelopes.envelope(envelopes.intent_request("CausesIntent"), skill_id=SKILL_ID)
+    response = handler.lambda_handler(event, context=None)
+    assert speech(response) == " ".join(answers.causes(CONTENT).text.split())
+    assert ends_session(response)
+
+
+def test_without_a_skill_id_any_skill_is_answered(
+    load_handler: Callable[[str | None], ModuleType], caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING)
+    module = load_handler(None)
+    assert "ALEXA_SKILL_ID is not set" in caplog.text
+    assert speech(module.lambda_handler(launch(OTHER_SKILL_ID), context=None))
+
+
+# Refusals -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("event", "described"),
+    [
+        ({}, "an empty object"),
+        ([], "a JSON array"),
+        ([launch()], "a JSON array"),
+        ("LaunchRequest", "a JSON string"),
+        (None, "a JSON null"),
+        (42, "a JSON number"),
+        (API_GATEWAY_EVENT, "an API Gateway or function URL event"),
+        ({"version": "1.0", "request": "LaunchRequest"}, "keys 'request', 'version'"),
+        ({"request": {"type": "IntentRequest", "requestId": "r1"}}, "keys 'request'"),
+    ],
+    ids=["empty", "list", "list-of-envelopes", "string", "null", "number", "api-gateway", "bad-request", "no-intent"],
+)
+def test_non_alexa_events_are_refused_clearly(
+    handler: ModuleType, caplog: pytest.LogCaptureFixture, event: Any, described: str
+) -> None:
+    with pytest.raises(handler.NotAnAlexaRequest) as refused:
+        handler.lambda_handler(event, context=None)
+    assert isinstance(refused.value, ValueError) and isinstance(refused.value, InvalidEnvelope)
+    message = str(refused.value)
+    assert described in message and "not an Alexa request envelope" in message
+    assert refusal_logs(caplog) == [message]
+    assert "\n" not in message
+
+
+def test_another_skills_request_is_refused(handler: ModuleType, caplog: pytest.LogCaptureFixture) -> None:
+    with pytest.raises(handler.WrongSkill) as refused:
+        handler.lambda_handler(launch(OTHER_SKILL_ID), context=None)
+    assert isinstance(refused.value, ValueError)
+    assert OTHER_SKILL_ID in str(refused.value) and SKILL_ID in str(refused.value)
+    assert refusal_logs(caplog) == [str(refused.value)]
+
+
+def test_a_request_without_context_is_refused_before_the_sdk(handler: ModuleType) -> None:
+    event = launch()
+    del event["context"]
+    with pytest.raises(handler.WrongSkill, match="skill None"):
+        handler.lambda_handler(event, context=None)
+
+
+def test_refusals_do_not_log_event_values(handler: ModuleType, caplog: pytest.LogCaptureFixture) -> None:
+    event = {"userId": "amzn1.ask.account.PRIVATE", "note": "my leg hurts"}
+    with pytest.raises(handler.NotAnAlexaRequest):
+        handler.lambda_handler(event, context=None)
+    assert "PRIVATE" not in caplog.text and "my leg hurts" not in caplog.text
+
+
+# Template -------------------------------------------------------------------
+
+
+class _CloudFormationLoader(yaml.SafeLoader):
+    """Reads !Ref, !Sub and friends as their long forms."""
+
+
+def _intrinsic(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> dict[str, Any]:
+    if isinstance(node, yaml.ScalarNode):
+        value: Any = loader.construct_scalar(node)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node)
+    else:
+        value = loader.construct_mapping(node)  # type: ignore[arg-type]
+    return {"Ref" if suffix == "Ref" else f"Fn::{suffix}": value}
+
+
+_CloudFormationLoader.add_multi_constructor("!", _intrinsic)
+
+
+@pytest.fixture(scope="module")
+def template() -> dict[str, Any]:
+    return yaml.load(packaging.TEMPLATE.read_text(encoding="utf-8"), Loader=_CloudFormationLoader)
+
+
+def test_template_passes_cfn_lint() -> None:
+    # cfn-lint's own runner: errors, warnings and runtime deprecations, for every region by default.
+    lint = "import sys; from cfnlint.runner import main; sys.exit(main())"
+    result = subprocess.run(
+        [sys.executable, "-c", lint, "--format", "parseable", "--", str(packaging.TEMPLATE)],
+        capture_output=True,
+        text=True,
+    )
+    assert (result.returncode, result.stdout + result.stderr) == (0, "")
+
+
+def test_template_deploys_what_package_builds(template: dict[str, Any]) -> None:
+    function = template["Resources"]["SkillFunction"]["Properties"]
+    assert function["Handler"] == "lambda_function.lambda_handler"
+    assert (LAMBDA_DIR / function["CodeUri"]).resolve() == packaging.DEFAULT_OUTPUT
+    assert function["Runtime"] == f"python{packaging.runtime_version()}"
+
+
+def test_template_answers_only_its_skill_in_time(template: dict[str, Any]) -> None:
+    function = template["Resources"]["SkillFunction"]["Properties"]
+    assert function["Timeout"] < 8  # Alexa waits 8 seconds
+    assert function["Environment"]["Variables"]["ALEXA_SKILL_ID"] == {"Ref": "SkillId"}
+    event = function["Events"]["AlexaSkill"]
+    assert event == {"Type": "AlexaSkill", "Properties": {"SkillId": {"Ref": "SkillId"}}}
+    assert function["LoggingConfig"]["LogGroup"] == {"Ref": "SkillLogGroup"}
+    assert "RetentionInDays" in template["Resources"]["SkillLogGroup"]["Properties"]
+    assert template["Outputs"]["SkillFunctionArn"]["Value"] == {"Fn::GetAtt": "SkillFunction.Arn"}
