@@ -38,16 +38,19 @@ def invoke(args: argparse.Namespace) -> int:
 
 
 def validate(args: argparse.Namespace) -> int:
-    """Check the content files; print each problem, or a one-line summary."""
-    from skill.content import SUPPORTED_LOCALES
-    from skill.content.validation import validate_content
+    """Check the content and the skill package; print each problem, or a one-line summary."""
+    from pathlib import Path
 
-    problems = validate_content()
+    from skill.model import PACKAGE_DIR
+    from skill.model.validation import package_summary, validate_package
+
+    package_dir = Path(args.package) if args.package else PACKAGE_DIR
+    problems = validate_package(package_dir)
     for problem in problems:
-        print(f"skill/content/{problem}")
+        print(problem)
     if problems:
         return EXIT_PROBLEMS
-    print(f"ok: content valid for {len(SUPPORTED_LOCALES)} locales")
+    print(f"ok: {package_summary(package_dir)}, content valid")
     return EXIT_OK
 
 
@@ -71,6 +74,140 @@ def package(args: argparse.Namespace) -> int:
     print(f"{bundle.path}: {bundle.size / 1024:.0f} KiB, {bundle.file_count} files")
     return EXIT_OK
 
+
+def serve(args: argparse.Namespace) -> int:
+    """Run the web service on gunicorn until SIGTERM (exit 0)."""
+    from skill.content.validation import ContentError
+    from skill.web.app import ConfigError, config_from_env, create_app
+    from skill.web.server import serve as run_server
+
+    config = config_from_env()
+    if args.dev:
+        config["ALEXA_VERIFY"] = "0"
+        print(
+            "WARNING: --dev turns Alexa request verification off. For local testing only; "
+            "never expose this server to the internet.",
+            file=sys.stderr,
+        )
+    try:
+        app = create_app(config)
+    except ConfigError as error:
+        return _fail(f"serve: {error}")
+    except ContentError as error:
+        print(f"serve: the content is invalid:\n{error}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    run_server(app, host=args.host, port=args.port, workers=args.workers)
+    return EXIT_OK
+
+
+def ask(args: argparse.Namespace) -> int:
+    """One turn of conversation; with --session FILE the session lives on in FILE."""
+    from pathlib import Path
+
+    from skill.simulator.transports import TransportError
+
+    try:
+        device = _device(args)
+        if args.session:
+            device.load_session(Path(args.session))
+        turn = device.say(args.utterance)
+    except (TransportError, ValueError) as error:
+        return _fail(f"ask: {error}")
+    if args.session:
+        device.save_session(Path(args.session))
+    print(turn.as_json() if args.json else turn.as_text())
+    return _voice(args, turn.speech)
+
+
+def chat(args: argparse.Namespace) -> int:
+    """A conversation at the prompt: each line is what you say."""
+    from skill.simulator.transports import TransportError
+
+    try:
+        device = _device(args)
+    except TransportError as error:
+        return _fail(f"chat: {error}")
+    print('Say something to Alexa, for example "open leg cramp guide". Ctrl-D leaves.')
+    while True:
+        try:
+            line = input("you> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            print()
+            break
+        if not line:
+            continue
+        try:
+            turn = device.say(line)
+        except TransportError as error:
+            print(f"chat: {error}", file=sys.stderr)
+            continue
+        print(turn.as_text())
+        if _voice(args, turn.speech) != EXIT_OK:
+            args.voice, args.wav = False, None  # said why once; carry on in text
+    device.hang_up()
+    return EXIT_OK
+
+
+def replay(args: argparse.Namespace) -> int:
+    """Play dialog files; stop at the first answer that differs (exit 1)."""
+    from pathlib import Path
+
+    from skill.simulator.replay import DialogError, load_dialog, replay as play
+    from skill.simulator.transports import TransportError
+
+    for name in args.dialogs:
+        try:
+            dialog = load_dialog(Path(name))
+            mismatch = play(dialog, _transport(args))
+        except (DialogError, TransportError) as error:
+            return _fail(f"replay: {error}")
+        if mismatch is not None:
+            print(f"{name}: {mismatch}")
+            return EXIT_PROBLEMS
+        print(f"ok: {name}: {len(dialog.steps)} steps")
+    return EXIT_OK
+
+
+def _transport(args: argparse.Namespace):
+    from pathlib import Path
+
+    from skill.simulator import transports
+
+    if args.url:
+        return transports.over_http(args.url, Path(args.sign) if args.sign else None)
+    if args.use_lambda:
+        return transports.through_lambda()
+    return transports.in_process()
+
+
+def _device(args: argparse.Namespace):
+    from skill.simulator.device import VirtualDevice
+
+    return VirtualDevice(_transport(args), locale=args.locale, skill_id=args.skill_id)
+
+
+def _voice(args: argparse.Namespace, speech: str) -> int:
+    """Speak the answer when asked to; a missing espeak-ng is said once, clearly."""
+    from pathlib import Path
+
+    from skill.simulator.voice import VoiceUnavailable, speak, voice_for
+
+    if not (args.voice or args.wav) or not speech:
+        return EXIT_OK
+    try:
+        speak(speech, Path(args.wav) if args.wav else None, voice_for(args.locale))
+    except VoiceUnavailable as error:
+        return _fail(f"voice: {error}")
+    return EXIT_OK
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {text}")
+    return value
+
+
 def _fail(message: str) -> int:
     print(message.replace("\n", " "), file=sys.stderr)
     return EXIT_BAD_INPUT
@@ -87,16 +224,52 @@ def parser() -> argparse.ArgumentParser:
 
     invoke_cmd = command("invoke", invoke, "run one request envelope (JSON on stdin) through the skill")
     invoke_cmd.add_argument("--skill-id", help="refuse requests for any other skill id")
-    command("validate", validate, "check the content files and the interaction models")
+    validate_cmd = command("validate", validate, "check the content files and the interaction models")
+    validate_cmd.add_argument("--package", metavar="DIR", help="the skill package folder (default: interaction_model)")
+    serve_cmd = command("serve", serve, "run the web service for Alexa on gunicorn")
+    serve_cmd.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve_cmd.add_argument("--port", type=int, default=8080, help="port to bind (default 8080)")
+    serve_cmd.add_argument("--workers", type=_positive_int, default=2, help="worker processes (default 2)")
+    serve_cmd.add_argument("--dev", action="store_true", help="verification off, for local testing only")
+    for name, run, help in (
+        ("ask", ask, "say one thing to the skill and print what Alexa answers"),
+        ("chat", chat, "talk to the skill at a prompt, as to a device"),
+        ("replay", replay, "play dialog test files (YAML) and check every answer"),
+    ):
+        sub = command(name, run, help)
+        if name == "ask":
+            sub.add_argument("utterance", help='what you would say, e.g. "ask leg cramp guide why do my legs cramp"')
+            sub.add_argument("--session", metavar="FILE", help="keep the session in FILE across calls")
+            sub.add_argument("--json", action="store_true", help='print {"request": ..., "response": ...}')
+        if name == "replay":
+            sub.add_argument("dialogs", nargs="+", metavar="DIALOG.yaml")
+        _add_target_options(sub, voice=name != "replay")
     package_cmd = command("package", package, "validate, then build the Lambda bundle (zip)")
     package_cmd.add_argument("--output", default=DEFAULT_BUNDLE, help=f"the zip to write (default {DEFAULT_BUNDLE})")
     return root
 
 
+def _add_target_options(sub: argparse.ArgumentParser, voice: bool) -> None:
+    from skill.simulator.envelopes import DEFAULT_LOCALE, DEFAULT_SKILL_ID
+
+    sub.add_argument("--locale", default=DEFAULT_LOCALE, help=f"request locale (default {DEFAULT_LOCALE})")
+    sub.add_argument("--skill-id", default=DEFAULT_SKILL_ID, help="application id the requests carry")
+    target = sub.add_mutually_exclusive_group()
+    target.add_argument("--url", help="POST to a running web service instead of the skill in process")
+    target.add_argument("--lambda", dest="use_lambda", action="store_true", help="go through lambda/lambda_function.py")
+    sub.add_argument("--sign", metavar="DIR", help="with --url: sign requests with the test chain in DIR (made on first use)")
+    if voice:
+        sub.add_argument("--voice", action="store_true", help="also speak answers with espeak-ng")
+        sub.add_argument("--wav", metavar="FILE", help="write the spoken answer to FILE (espeak-ng)")
+
+
 def main(argv: list[str] | None = None) -> int:
     # Logs go to stderr so stdout carries only what a script reads.
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    args = parser().parse_args(argv)
+    cli = parser()
+    args = cli.parse_args(argv)
+    if getattr(args, "sign", None) and not args.url:
+        cli.error("--sign goes with --url")
     return args.run(args)
 
 

@@ -1,0 +1,104 @@
+"""A virtual device: typed utterances in, what Alexa would say out."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from skill.simulator import envelopes
+from skill.simulator.nlu import Interpretation, Understander
+from skill.simulator.session import Conversation, Transport
+from skill.speech import ssml_to_text
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One exchange: what was said, how it was understood, and the answer."""
+
+    utterance: str
+    meaning: Interpretation
+    request: dict[str, Any]
+    response: dict[str, Any]
+
+    @property
+    def understood_as(self) -> str:
+        return self.meaning.intent or self.meaning.request_type
+
+    @property
+    def speech(self) -> str:
+        return _spoken(self.response.get("response", {}).get("outputSpeech"))
+
+    @property
+    def reprompt(self) -> str:
+        return _spoken((self.response.get("response", {}).get("reprompt") or {}).get("outputSpeech"))
+
+    @property
+    def card(self) -> dict[str, Any] | None:
+        return self.response.get("response", {}).get("card")
+
+    @property
+    def session_open(self) -> bool:
+        return self.response.get("response", {}).get("shouldEndSession") is False
+
+    def as_text(self) -> str:
+        lines = [f"[{self.understood_as}]", f"Alexa: {self.speech or '(nothing)'}"]
+        if self.card:
+            lines.append(f"Card: {self.card.get('title', '')}: {self.card.get('content', '')}")
+        lines.append("(microphone open)" if self.session_open else "(session ended)")
+        return "\n".join(lines)
+
+    def as_json(self) -> str:
+        return json.dumps({"request": self.request, "response": self.response}, indent=2)
+
+
+class VirtualDevice:
+    """Holds one conversation with the skill, understanding what is typed."""
+
+    def __init__(
+        self,
+        transport: Transport,
+        locale: str = envelopes.DEFAULT_LOCALE,
+        skill_id: str = envelopes.DEFAULT_SKILL_ID,
+    ) -> None:
+        self.conversation = Conversation(transport, locale, skill_id)
+        self.understander = Understander.for_locale(locale)
+
+    def say(self, utterance: str) -> Turn:
+        meaning = self.understander.understand(utterance)
+        if meaning.request_type == "LaunchRequest" or meaning.one_shot:
+            self.conversation.session = None  # invoking the skill starts a new session
+        response = self.conversation.send(meaning.request())
+        return Turn(utterance, meaning, self.conversation.last_request or {}, response)
+
+    def hang_up(self) -> dict[str, Any] | None:
+        """What a device sends when the user walks away from an open session."""
+        return self.conversation.end("USER_INITIATED")
+
+    # The session, kept in a file between `ask` calls so a script can converse.
+
+    def save_session(self, path: Path) -> None:
+        state = {"locale": self.conversation.locale, "session": self.conversation.session}
+        path.write_text(json.dumps(state, indent=2) + "\n", encoding="utf-8")
+
+    def load_session(self, path: Path) -> None:
+        """Resume the session in ``path``; a missing file means a new session."""
+        if not path.exists():
+            return
+        try:
+            state = json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as error:
+            raise ValueError(f"{path}: not a session file ({error})") from None
+        session = state.get("session") if isinstance(state, dict) else None
+        if session is not None and not (isinstance(session, dict) and isinstance(session.get("sessionId"), str)):
+            raise ValueError(f"{path}: not a session file (no session id)")
+        self.conversation.session = session
+
+
+def _spoken(output_speech: dict[str, Any] | None) -> str:
+    if not output_speech:
+        return ""
+    if output_speech.get("type") == "PlainText":
+        return output_speech.get("text", "")
+    return ssml_to_text(output_speech.get("ssml", ""))

@@ -1,0 +1,68 @@
+"""Where the simulator sends its request envelopes: the three ways the skill runs.
+
+Each transport is a function from request envelope to response envelope:
+the skill object in this process, a running web service over HTTP (optionally
+signing requests like Alexa does), or the Lambda entry point.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from skill.simulator.nlu import REPO_ROOT
+from skill.simulator.session import Transport
+
+LAMBDA_ENTRY = REPO_ROOT / "lambda" / "lambda_function.py"
+
+
+class TransportError(RuntimeError):
+    """The target could not answer; the message says what happened."""
+
+
+def in_process(skill_id: str | None = None) -> Transport:
+    from skill import build_skill, handle_envelope
+
+    skill = build_skill(skill_id)
+    return lambda envelope: handle_envelope(skill, envelope)
+
+
+def over_http(url: str, sign_dir: Path | None = None, timeout: float = 10.0) -> Transport:
+    """POST each envelope to a web service; with ``sign_dir``, sign it as Alexa would."""
+    chain = None
+    if sign_dir is not None:
+        from skill.web.testcerts import ensure_test_chain
+
+        chain = ensure_test_chain(sign_dir)
+
+    def send(envelope: dict[str, Any]) -> dict[str, Any]:
+        body = json.dumps(envelope).encode("utf-8")
+        headers = {"Content-Type": "application/json", **(chain.headers(body) if chain else {})}
+        request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                return json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            detail = error.read(2000).decode("utf-8", "replace").strip()
+            raise TransportError(f"{url} answered HTTP {error.code}: {detail}") from None
+        except (urllib.error.URLError, OSError) as error:
+            raise TransportError(f"cannot reach {url}: {getattr(error, 'reason', error)}") from None
+        except json.JSONDecodeError:
+            raise TransportError(f"{url} answered something that is not JSON") from None
+
+    return send
+
+
+def through_lambda(entry: Path = LAMBDA_ENTRY) -> Transport:
+    """Call ``lambda_handler`` of the Lambda entry point, as the Lambda runtime would."""
+    spec = importlib.util.spec_from_file_location("lambda_function", entry)
+    if spec is None or spec.loader is None or not entry.is_file():
+        raise TransportError(f"no Lambda entry point at {entry}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    # A round trip through JSON, as the runtime serialises the event and result.
+    return lambda envelope: json.loads(json.dumps(module.lambda_handler(json.loads(json.dumps(envelope)), None)))
