@@ -163,6 +163,10 @@ class Understander:
             for text in [*intent.get("samples", []), *builtin.get(name, [])]:
                 self.samples.append(self._sample(name, text))
         self.weights = self._weights()
+        self.longest_value = max(
+            (len(phrase.split()) for values in self.slot_types.values() for value in values for phrase in value.phrases),
+            default=1,
+        )
 
     @classmethod
     def for_locale(cls, locale: str, models_dir: Path = MODELS_DIR) -> "Understander":
@@ -233,9 +237,13 @@ class Understander:
             resolved = all(self._resolves(sample.intent, name, value) for name, value in spoken.items())
             if resolved:
                 return sample.intent, self._fill(sample.intent, spoken)
-            if unresolved is None and sample.takes_any_words:
+            if unresolved is None and sample.takes_any_words and self._short_enough(spoken):
                 unresolved = sample.intent, self._fill(sample.intent, spoken)
         return unresolved
+
+    def _short_enough(self, spoken: dict[str, str]) -> bool:
+        """Unknown words fill a slot only as a name would: no longer than the longest value."""
+        return all(len(words.split()) <= self.longest_value for words in spoken.values())
 
     def _resolves(self, intent: str, slot_name: str, spoken: str) -> bool:
         slot_type = self.intent_slots[intent][slot_name]
