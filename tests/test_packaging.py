@@ -234,3 +234,12 @@ def test_a_folder_that_is_not_a_bundle_is_never_replaced(tmp_path: Path) -> None
 
 def test_runtime_version_comes_from_the_template() -> None:
     assert re.fullmatch(r"3\.1[2-9]", packaging.runtime_version())
+
+
+def test_cold_start_benchmark_runs_on_the_bundle(bundle: Path, tmp_path: Path) -> None:
+    from benchmarks import cold_start
+
+    setup = cold_start.Setup(cold_start.interpreter_flags(bytecode=False), runtime_imports=True)
+    times = cold_start.measure(cold_start.unpack(bundle, tmp_path), runs=1, setup=setup)
+    table, ratio = cold_start.report(times, setup)
+    assert ratio > 0 and "| Leg Cramp Guide `lambda_handler` |" in table
