@@ -156,6 +156,8 @@ def measure(folder: Path, runs: int, setup: Setup) -> dict[str, Times]:
 
 
 def p90(values: list[float]) -> float:
+    if len(values) < 2:
+        return max(values)
     return statistics.quantiles(values, n=10, method="inclusive")[-1]
 
 
