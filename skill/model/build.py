@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         stale = stale_files()
         for path in stale:
-            print(f"{_shown(path)}: differs from skill/model/samples.yaml and the content; run python -m skill.model.build")
+            print(f"{_shown(path)}: out of date; run python -m skill.model.build")
         return 1 if stale else 0
     for path in write_models():
         print(f"wrote {_shown(path)}")
