@@ -123,15 +123,15 @@ def validate_package(
         from skill.handlers import INTENT_ANSWERS  # the SDK is only needed for this default
 
         handled_intents = INTENT_ANSWERS.keys()
-    checker = Checker(package_dir, content_dir, handled_intents)
+    checker = Checker(package_dir.resolve(), content_dir.resolve(), handled_intents)
     content_problems = validate_content(content_dir)
     for problem in content_problems:
-        checker.add(checker.shown(content_dir / problem.file), problem.field, problem.message)
+        checker.add(checker.shown(checker.content_dir / problem.file), problem.field, problem.message)
     # The lints that read the content need it whole; its own problems come first.
     contents = None if content_problems else {locale: _content(locale, content_dir) for locale in SUPPORTED_LOCALES}
 
     models = _check_models(checker, contents)
-    manifest = checker.read(package_dir / MANIFEST_NAME, "skill_manifest")
+    manifest = checker.read(checker.package_dir / MANIFEST_NAME, "skill_manifest")
     if manifest is not None:
         _check_manifest(checker, manifest, models)
     if contents is not None:
