@@ -158,7 +158,7 @@ def replay(args: argparse.Namespace) -> int:
     for name in args.dialogs:
         try:
             dialog = load_dialog(Path(name))
-            mismatch = play(dialog, _transport(args))
+            mismatch = play(dialog, _transport(args), skill_id=args.skill_id)
         except (DialogError, TransportError) as error:
             return _fail(f"replay: {error}")
         if mismatch is not None:

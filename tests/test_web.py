@@ -8,12 +8,10 @@ as a subprocess on a free port of 127.0.0.1.
 from __future__ import annotations
 
 import datetime as dt
-import http.client
 import io
 import json
 import logging
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -33,11 +31,11 @@ from skill.web import ConfigError, create_app
 from skill.web.app import MAX_BODY_BYTES, Settings, config_from_env
 from skill.web.testcerts import BuiltChain, TestChain, cached_key, ensure_test_chain, make_chain, sign_body
 from skill.web.verification import cert_file_name
+from tests.servers import TIMEOUT, Server, free_port, http_exchange, start_server
 
 ROOT = Path(__file__).resolve().parents[1]
 SKILL_ID = "amzn1.ask.skill.11111111-2222-3333-4444-555555555555"
 USER_ID = "amzn1.ask.account.WEBTESTUSER"
-TIMEOUT = 5.0  # seconds, for every HTTP exchange
 
 Post = Callable[..., tuple[int, dict[str, Any]]]
 
@@ -127,18 +125,6 @@ def client_post(client: Any) -> Post:
     return post
 
 
-def http_exchange(
-    base: tuple[str, int], method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
-) -> tuple[int, dict[str, str], bytes]:
-    connection = http.client.HTTPConnection(*base, timeout=TIMEOUT)
-    try:
-        connection.request(method, path, body=body, headers=headers or {})
-        response = connection.getresponse()
-        return response.status, dict(response.getheaders()), response.read()
-    finally:
-        connection.close()
-
-
 def http_post(base: tuple[str, int]) -> Post:
     def post(body: bytes, headers: dict[str, str] | None = None, method: str = "POST") -> tuple[int, dict]:
         headers = {"Content-Type": "application/json", **(headers or {})}
@@ -146,50 +132,6 @@ def http_post(base: tuple[str, int]) -> Post:
         return status, json.loads(data)
 
     return post
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@dataclass
-class Server:
-    process: subprocess.Popen[bytes]
-    base: tuple[str, int]
-    log_path: Path
-
-    def stop(self) -> int:
-        """SIGTERM, as a process manager would; the exit status."""
-        self.process.send_signal(signal.SIGTERM)
-        return self.process.wait(timeout=15)
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
-
-
-def start_server(log_path: Path, env: dict[str, str], *args: str) -> Server:
-    port = free_port()
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("ALEXA_")}
-    log = open(log_path, "wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "skill", "serve", "--port", str(port), "--workers", "2", *args],
-        cwd=ROOT, env={**clean, **env, "PYTHONUNBUFFERED": "1"}, stdout=log, stderr=subprocess.STDOUT,
-    )
-    log.close()
-    server = Server(process, ("127.0.0.1", port), log_path)
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"server exited with {process.returncode}:\n{server.log()}")
-        try:
-            if http_exchange(server.base, "GET", "/health")[0] == 200:
-                return server
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
-    pytest.fail(f"server did not answer /health in time:\n{server.log()}")
 
 
 @pytest.fixture(scope="session")

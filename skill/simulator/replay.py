@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import yaml
 
@@ -103,14 +103,14 @@ def differences(turn: Turn, expect: dict[str, Any]) -> list[str]:
 
 
 def replay(
-    dialog: Dialog, transport: Transport, on_turn: Callable[[Turn], None] | None = None
+    dialog: Dialog,
+    transport: Transport,
+    skill_id: str = envelopes.DEFAULT_SKILL_ID,
 ) -> Mismatch | None:
     """Play the dialog; the first mismatch, or None when every step matched."""
-    device = VirtualDevice(transport, locale=dialog.locale)
+    device = VirtualDevice(transport, locale=dialog.locale, skill_id=skill_id)
     for number, (said, expect) in enumerate(dialog.steps, start=1):
         turn = device.say(said)
-        if on_turn:
-            on_turn(turn)
         problems = differences(turn, expect)
         if problems:
             return Mismatch(number, said, tuple(problems), turn)

@@ -47,7 +47,8 @@ def over_http(url: str, sign_dir: Path | None = None, timeout: float = 10.0) -> 
             with urllib.request.urlopen(request, timeout=timeout) as response:
                 return json.loads(response.read())
         except urllib.error.HTTPError as error:
-            detail = error.read(2000).decode("utf-8", "replace").strip()
+            with error:
+                detail = error.read(2000).decode("utf-8", "replace").strip()
             raise TransportError(f"{url} answered HTTP {error.code}: {detail}") from None
         except (urllib.error.URLError, OSError) as error:
             raise TransportError(f"cannot reach {url}: {getattr(error, 'reason', error)}") from None

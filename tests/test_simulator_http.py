@@ -1,0 +1,80 @@
+"""The simulator's --url target against the production server, with signed requests."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from skill.web.testcerts import ensure_test_chain
+from tests.servers import ROOT, Server, start_server
+
+SKILL_ID = "amzn1.ask.skill.22222222-3333-4444-5555-666666666666"
+DIALOGS = sorted((ROOT / "tests" / "dialogs").glob("*.yaml"))
+
+
+@pytest.fixture(scope="module")
+def sign_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("signing")
+    ensure_test_chain(directory)  # what `ask --sign DIR` makes on first use
+    return directory
+
+
+@pytest.fixture(scope="module")
+def production_server(tmp_path_factory: pytest.TempPathFactory, sign_dir: Path) -> Iterator[Server]:
+    """Verification on, trusting only the test root, chains read from the signing folder."""
+    env = {
+        "ALEXA_SKILL_ID": SKILL_ID,
+        "ALEXA_CA_BUNDLE": str(sign_dir / "root.pem"),
+        "ALEXA_CERT_DIR": str(sign_dir),
+    }
+    server = start_server(tmp_path_factory.mktemp("server") / "server.log", env)
+    yield server
+    server.stop()
+
+
+def simulate(server: Server, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
+    host, port = server.base
+    return subprocess.run(
+        [sys.executable, "-m", "skill", *args, "--url", f"http://{host}:{port}/", "--skill-id", SKILL_ID],
+        input=stdin, capture_output=True, text=True, cwd=ROOT, timeout=120,
+    )
+
+
+def test_signed_ask_is_answered_by_the_production_server(production_server, sign_dir):
+    result = simulate(production_server, "ask", "ask leg cramp guide what about magnesium", "--sign", str(sign_dir))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("[CauseDetailIntent]\nAlexa: Electrolytes are chemicals")
+    assert "Card: Electrolyte Imbalance" in result.stdout
+
+
+def test_unsigned_ask_is_refused_with_the_servers_reason(production_server):
+    result = simulate(production_server, "ask", "help")
+    assert result.returncode == 2
+    assert "answered HTTP 400" in result.stderr
+    assert "missing_header" in result.stderr
+
+
+def test_the_main_conversations_replay_over_signed_http(production_server, sign_dir):
+    result = simulate(production_server, "replay", *map(str, DIALOGS), "--sign", str(sign_dir))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.count("ok: ") == len(DIALOGS)
+
+
+def test_chat_over_http_keeps_its_session(production_server, sign_dir):
+    result = simulate(production_server, "chat", "--sign", str(sign_dir),
+                      stdin="open leg cramp guide\nnext\nnext\ngo back\n")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("Card: Nerve Compression") == 2  # next, then back to it
+
+
+def test_an_unreachable_url_is_a_clear_error():
+    result = subprocess.run(
+        [sys.executable, "-m", "skill", "ask", "help", "--url", "http://127.0.0.1:9/"],
+        capture_output=True, text=True, cwd=ROOT, timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("ask: cannot reach http://127.0.0.1:9/")
