@@ -58,10 +58,11 @@ class Bundle:
 
 
 def validate_everything() -> list[str]:
-    """Every problem that should stop a deploy, one printable line each."""
-    from skill.content.validation import validate_content
+    """Every problem that should stop a deploy, one printable line each: the
+    content and the skill package (models, manifest), as ``validate`` checks them."""
+    from skill.model.validation import validate_package
 
-    return [f"skill/content/{problem}" for problem in validate_content()]
+    return [str(problem) for problem in validate_package()]
 
 
 def build_bundle(output: Path = DEFAULT_OUTPUT, cache_dir: Path = BUILD_DIR) -> Bundle:

@@ -201,7 +201,7 @@ def test_package_stops_when_validation_fails(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     problem = Problem("en.json", "causes[0].summary", "31 words, at most 30")
-    monkeypatch.setattr("skill.content.validation.validate_content", lambda: [problem])
+    monkeypatch.setattr("skill.model.validation.validate_content", lambda directory: [problem])
     output = tmp_path / "skill-lambda.zip"
     assert cli.main(["package", "--output", str(output)]) == cli.EXIT_PROBLEMS
     assert "skill/content/en.json: causes[0].summary: 31 words, at most 30" in capsys.readouterr().err
