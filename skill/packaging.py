@@ -167,6 +167,9 @@ def dependencies(cache_dir: Path = BUILD_DIR) -> Path:
         _install(partial, wheels, flags, check=True)
     _check_installed(partial)
     (partial / _DONE).write_text("")
+    if (target / _DONE).is_file():  # a concurrent build finished first
+        shutil.rmtree(partial)
+        return target
     shutil.rmtree(target, ignore_errors=True)
     partial.rename(target)
     return target
