@@ -15,11 +15,13 @@ import os
 from typing import Any
 
 from skill import build_skill, handle_envelope
-from skill.envelope import InvalidEnvelope, check_envelope
+from skill.envelope import InvalidEnvelope, application_id, check_envelope
 
 log = logging.getLogger("skill.lambda")
 # Lambda's runtime logs WARNING and above by default; the skill's request log is INFO.
-logging.getLogger("skill").setLevel(os.environ.get("LOG_LEVEL", "INFO").upper())
+# Only there: a simulator or test importing this module keeps its own log level.
+if "AWS_LAMBDA_FUNCTION_NAME" in os.environ:
+    logging.getLogger("skill").setLevel(os.environ.get("LOG_LEVEL", "INFO").upper())
 
 SKILL_ID = os.environ.get("ALEXA_SKILL_ID") or None
 SKILL = build_skill(SKILL_ID)
@@ -42,7 +44,7 @@ def lambda_handler(event: Any, context: Any) -> dict[str, Any]:
     except InvalidEnvelope as error:
         message = f"refused {describe(event)}: not an Alexa request envelope ({error})"
         raise _refused(NotAnAlexaRequest(message)) from None
-    asked_for = _application_id(event)
+    asked_for = application_id(event)
     if SKILL_ID is not None and asked_for != SKILL_ID:
         message = f"refused a request for skill {asked_for!r}: this function answers {SKILL_ID}"
         raise _refused(WrongSkill(message))
@@ -53,14 +55,6 @@ def _refused(error: Exception) -> Exception:
     # One line in the log; the runtime adds the exception and its trace after it.
     log.error("%s", error)
     return error
-
-
-def _application_id(event: dict[str, Any]) -> Any:
-    """context.System.application.applicationId, or None where the path breaks."""
-    value: Any = event
-    for key in ("context", "System", "application", "applicationId"):
-        value = value.get(key) if isinstance(value, dict) else None
-    return value
 
 
 _JSON_TYPES = {list: "array", str: "string", int: "number", float: "number", bool: "boolean", type(None): "null"}

@@ -39,7 +39,7 @@ def handle_envelope(skill: CustomSkill, envelope: Any) -> dict[str, Any]:
     Raises ``skill.envelope.InvalidEnvelope`` for anything that is not an
     Alexa request envelope, before the SDK sees it.
     """
-    check_envelope(envelope)
+    check_envelope(envelope, require_application_id=getattr(skill, "skill_id", None) is not None)
     request = skill.serializer.deserialize(json.dumps(envelope), RequestEnvelope)
     response = skill.invoke(request_envelope=request, context=None)
     return skill.serializer.serialize(response)

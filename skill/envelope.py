@@ -13,7 +13,12 @@ class InvalidEnvelope(ValueError):
     """The input is not an Alexa request envelope; the message says why."""
 
 
-def check_envelope(envelope: Any) -> None:
+def check_envelope(envelope: Any, require_application_id: bool = False) -> None:
+    """Raise ``InvalidEnvelope`` unless ``envelope`` has the shape the skill reads.
+
+    ``require_application_id``: a skill that checks the id needs
+    ``context.System.application.applicationId``, which Alexa always sends.
+    """
     if not isinstance(envelope, dict):
         raise InvalidEnvelope(f"expected a JSON object, got {type(envelope).__name__}")
     request = envelope.get("request")
@@ -25,9 +30,19 @@ def check_envelope(envelope: Any) -> None:
     for optional in ("session", "context"):
         if optional in envelope and not isinstance(envelope[optional], dict):
             raise InvalidEnvelope(f"'{optional}' must be an object")
+    if require_application_id and not isinstance(application_id(envelope), str):
+        raise InvalidEnvelope("missing string 'context.System.application.applicationId'")
     if request["type"] == "IntentRequest":
         intent = request.get("intent")
         if not isinstance(intent, dict) or not isinstance(intent.get("name"), str):
             raise InvalidEnvelope("an IntentRequest needs 'request.intent.name'")
         if not isinstance(intent.get("slots", {}), dict):
             raise InvalidEnvelope("'request.intent.slots' must be an object")
+
+
+def application_id(envelope: dict[str, Any]) -> Any:
+    """context.System.application.applicationId, or None where the path breaks."""
+    value: Any = envelope
+    for key in ("context", "System", "application", "applicationId"):
+        value = value.get(key) if isinstance(value, dict) else None
+    return value

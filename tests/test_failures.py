@@ -115,6 +115,14 @@ def test_invoke_refuses_bad_input_with_one_line_and_status_2(stdin, message):
     assert result.stderr.count("\n") == 1
 
 
+def test_a_skill_id_check_needs_the_application_id():
+    result = run_invoke('{"request": {"type": "LaunchRequest", "requestId": "r"}}', "--skill-id", "amzn1.ask.skill.ours")
+    assert result.returncode == 2
+    assert result.stderr == (
+        "invoke: not an Alexa request envelope: missing string 'context.System.application.applicationId'\n"
+    )
+
+
 def test_invoke_refuses_another_skills_request():
     envelope = envelopes.envelope(envelopes.launch_request(), skill_id="amzn1.ask.skill.theirs")
     result = run_invoke(json.dumps(envelope), "--skill-id", "amzn1.ask.skill.ours")
