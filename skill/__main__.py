@@ -42,10 +42,13 @@ def validate(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from skill.model import PACKAGE_DIR
+    from skill.model.build import stale_problems
     from skill.model.validation import package_summary, validate_package
 
     package_dir = Path(args.package) if args.package else PACKAGE_DIR
-    problems = validate_package(package_dir)
+    problems: list[object] = list(validate_package(package_dir))
+    if not args.package:  # generated from this tree's sources, so only checkable here
+        problems += stale_problems(package_dir)
     for problem in problems:
         print(problem)
     if problems:

@@ -60,9 +60,10 @@ class Bundle:
 def validate_everything() -> list[str]:
     """Every problem that should stop a deploy, one printable line each: the
     content and the skill package (models, manifest), as ``validate`` checks them."""
+    from skill.model.build import stale_problems
     from skill.model.validation import validate_package
 
-    return [str(problem) for problem in validate_package()]
+    return [str(problem) for problem in validate_package()] + stale_problems()
 
 
 def build_bundle(output: Path = DEFAULT_OUTPUT, cache_dir: Path = BUILD_DIR) -> Bundle:

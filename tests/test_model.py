@@ -13,7 +13,7 @@ import pytest
 from skill.content import SUPPORTED_LOCALES, load_content, merged_data
 from skill.handlers import INTENT_ANSWERS
 from skill.model import CAUSE_TYPE, PACKAGE_DIR, REPO_ROOT, model_locales, model_path
-from skill.model.build import built_files, main as build_main, stale_files, write_models
+from skill.model.build import built_files, main as build_main, stale_files, stale_problems, write_models
 from skill.model.matching import match_model, matches_sample
 from skill.model.validation import QUOTED, package_summary, validate_package
 
@@ -48,6 +48,15 @@ def test_the_committed_models_are_what_the_generator_makes():
     assert stale_files() == [], "run: python -m skill.model.build"
     for path, text in built_files().items():
         assert path.read_text(encoding="utf-8") == text
+
+
+def test_a_hand_edited_model_is_reported_as_stale(tmp_path):
+    write_models(tmp_path)
+    edited = model_path(tmp_path, "en-GB")
+    edited.write_text(edited.read_text().replace('"why do my legs cramp"', '"why do my legs hurt"'))
+    [problem] = stale_problems(tmp_path)
+    assert problem.startswith(f"{edited}: out of date with skill/model/samples.yaml")
+    assert problem.endswith("run python -m skill.model.build")
 
 
 def test_the_generator_writes_every_locale(tmp_path):

@@ -73,6 +73,15 @@ def stale_files(package_dir: Path = PACKAGE_DIR) -> list[Path]:
     ]
 
 
+def stale_problems(package_dir: Path = PACKAGE_DIR) -> list[str]:
+    """A printable line for each model file that needs regenerating."""
+    return [
+        f"{_shown(path)}: out of date with skill/model/samples.yaml and the content; "
+        "run python -m skill.model.build"
+        for path in stale_files(package_dir)
+    ]
+
+
 def write_models(package_dir: Path = PACKAGE_DIR) -> list[Path]:
     """Write every model file; return those whose text changed."""
     stale = stale_files(package_dir)
