@@ -31,6 +31,7 @@ BUILD_DIR = ROOT / "build"
 LEFT_OUT = (
     "__main__.py",
     "packaging.py",
+    "schemas.py",
     "web/",
     "simulator/",
     "model/",

@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Iterator
-
-import jsonschema
 
 from skill import answers
 from skill.content import (
@@ -24,6 +21,7 @@ from skill.content import (
     deep_merge,
     word_count,
 )
+from skill.schemas import schema_validator
 
 SCHEMA_PATH = CONTENT_DIR / "content.schema.json"
 
@@ -105,7 +103,7 @@ def _locale_problems(
     def owner(path: list[Any]) -> str:
         return override_name if _has_path(override, path) else base_name
 
-    schema_errors = sorted(_validator().iter_errors(merged), key=lambda error: list(error.absolute_path))
+    schema_errors = sorted(schema_validator(SCHEMA_PATH).iter_errors(merged), key=lambda error: list(error.absolute_path))
     for error in schema_errors:
         path = list(error.absolute_path)
         # A missing key belongs in the base file, even where an override touches its parent.
@@ -168,8 +166,3 @@ def field_name(path: Iterable[Any]) -> str:
     return name
 
 
-@lru_cache(maxsize=1)
-def _validator() -> jsonschema.Draft202012Validator:
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-    jsonschema.Draft202012Validator.check_schema(schema)
-    return jsonschema.Draft202012Validator(schema)

@@ -13,11 +13,8 @@ import re
 import string
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Collection, Iterable, Iterator
-
-import jsonschema
 
 from skill.content import CONTENT_DIR, SUPPORTED_LOCALES, Content, content_files, merged_data, normalise
 from skill.content.validation import Problem, validate_content
@@ -31,6 +28,7 @@ from skill.model import (
     model_path,
 )
 from skill.model.matching import SLOT, ModelMatcher
+from skill.schemas import schema_validator
 
 LANGUAGE_MODEL = "/interactionModel/languageModel"
 REFERENCE_LOCALE = "en-US"
@@ -106,7 +104,8 @@ class Checker:
         except json.JSONDecodeError as error:
             self.add(shown, "", f"invalid JSON at line {error.lineno} column {error.colno}: {error.msg}")
             return None
-        errors = sorted(_validator(schema_name).iter_errors(data), key=lambda error: list(error.absolute_path))
+        validator = schema_validator(MODEL_SOURCE_DIR / f"{schema_name}.schema.json")
+        errors = sorted(validator.iter_errors(data), key=lambda error: list(error.absolute_path))
         for error in errors:
             self.add(shown, pointer(*error.absolute_path), error.message)
         return None if errors else Document(path, shown, data)
@@ -513,8 +512,3 @@ def _content(locale: str, content_dir: Path) -> Content:
     return Content(merged_data(locale, content_dir), locale)
 
 
-@lru_cache(maxsize=2)
-def _validator(name: str) -> jsonschema.Draft202012Validator:
-    schema = json.loads((MODEL_SOURCE_DIR / f"{name}.schema.json").read_text(encoding="utf-8"))
-    jsonschema.Draft202012Validator.check_schema(schema)
-    return jsonschema.Draft202012Validator(schema)

@@ -12,11 +12,9 @@ import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 from ask_sdk_core.exceptions import SerializationException
 from ask_sdk_core.skill import CustomSkill
 from flask import Flask, Response, jsonify, request
@@ -26,6 +24,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTo
 from skill import build_skill, handle_envelope
 from skill.content.validation import check_content, field_name
 from skill.envelope import InvalidEnvelope
+from skill.schemas import schema_validator
 from skill.web.verification import (
     CertificateStore,
     RequestVerifier,
@@ -178,17 +177,10 @@ def read_envelope(body: bytes) -> dict[str, Any]:
         envelope = json.loads(body)
     except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
         raise NotJSON("body is not JSON") from None
-    error = best_match(_validator().iter_errors(envelope))
+    error = best_match(schema_validator(SCHEMA_PATH).iter_errors(envelope))
     if error is not None:
         raise NotAnEnvelope(*_describe(error))
     return envelope
-
-
-@lru_cache(maxsize=1)
-def _validator() -> jsonschema.Draft202012Validator:
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-    jsonschema.Draft202012Validator.check_schema(schema)
-    return jsonschema.Draft202012Validator(schema)
 
 
 def _describe(error: ValidationError) -> tuple[str, str]:
