@@ -14,7 +14,7 @@ from ask_sdk_core.skill_builder import SkillBuilder
 from ask_sdk_model import RequestEnvelope
 
 from skill import handlers
-from skill.envelope import check_envelope
+from skill.envelope import InvalidEnvelope, check_envelope
 
 __all__ = ["build_skill", "handle_envelope"]
 
@@ -28,6 +28,7 @@ def build_skill(skill_id: str | None = None) -> CustomSkill:
     builder.add_request_handler(handlers.LaunchHandler())
     builder.add_request_handler(handlers.SessionEndedHandler())
     builder.add_request_handler(handlers.UnknownIntentHandler())
+    builder.add_global_request_interceptor(handlers.OwnSessionState())
     builder.add_global_request_interceptor(handlers.LogRequest())
     builder.add_exception_handler(handlers.SpokenApology())
     return builder.create()
@@ -37,9 +38,13 @@ def handle_envelope(skill: CustomSkill, envelope: Any) -> dict[str, Any]:
     """Run one request envelope (parsed JSON) through the skill; JSON out.
 
     Raises ``skill.envelope.InvalidEnvelope`` for anything that is not an
-    Alexa request envelope, before the SDK sees it.
+    Alexa request envelope, before the SDK sees it, and for one nested
+    too deeply for the SDK to copy.
     """
     check_envelope(envelope, require_application_id=getattr(skill, "skill_id", None) is not None)
-    request = skill.serializer.deserialize(json.dumps(envelope), RequestEnvelope)
-    response = skill.invoke(request_envelope=request, context=None)
-    return skill.serializer.serialize(response)
+    try:
+        request = skill.serializer.deserialize(json.dumps(envelope), RequestEnvelope)
+        response = skill.invoke(request_envelope=request, context=None)
+        return skill.serializer.serialize(response)
+    except RecursionError:  # the SDK copies and serializes session attributes recursively
+        raise InvalidEnvelope("nested too deeply") from None

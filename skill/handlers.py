@@ -7,6 +7,7 @@ needs (last answer, position among the causes, what "yes" would accept).
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any, Callable
 
@@ -24,11 +25,15 @@ from ask_sdk_model.ui import SimpleCard
 from skill import answers
 from skill.answers import Answer
 from skill.content import Content, load_content
-from skill.speech import spoken, to_ssml
+from skill.speech import MAX_SPEECH_CHARS, spoken, ssml_to_text, to_ssml
 
 log = logging.getLogger("skill")
 
 CAUSE_SLOT = "cause"
+# The session state the skill writes (see ``respond``) and the most it can add up to:
+# two answers of at most MAX_SPEECH_CHARS each, and two short fields.
+SESSION_KEYS = ("offer", "cause_index", "last")
+MAX_SESSION_STATE_CHARS = 3 * MAX_SPEECH_CHARS
 
 
 class Turn:
@@ -97,10 +102,20 @@ def respond(handler_input: HandlerInput, turn: Turn, answer: Answer) -> Response
 
 def repeat(turn: Turn) -> Answer:
     last = turn.state.get("last")
-    if not (isinstance(last, dict) and isinstance(last.get("speech"), str)):
+    speech = last.get("speech") if isinstance(last, dict) else None
+    if not _speakable(speech):
         return answers.prompt(turn.content, "nothing_to_repeat")
-    reprompt = last.get("reprompt") if isinstance(last.get("reprompt"), str) else None
-    return Answer(text=last["speech"], reprompt=reprompt or last["speech"], offer=turn.offer)
+    reprompt = last.get("reprompt")
+    return Answer(text=speech, reprompt=reprompt if _speakable(reprompt) else speech, offer=turn.offer)
+
+
+def _speakable(text: Any) -> bool:
+    """Session state comes back from the device: repeat only what the skill could have said,
+    never an empty answer (an open microphone with nothing said) or one past Alexa's limit."""
+    if not isinstance(text, str):
+        return False
+    ssml = to_ssml(text)
+    return len(ssml) <= MAX_SPEECH_CHARS and bool(ssml_to_text(ssml))
 
 
 def start_over(turn: Turn) -> Answer:
@@ -177,6 +192,25 @@ class SessionEndedHandler(AbstractRequestHandler):
         request = handler_input.request_envelope.request
         log.info("session ended: %s", getattr(request, "reason", None))
         return handler_input.response_builder.response
+
+
+class OwnSessionState(AbstractRequestInterceptor):
+    """Keep only the session state the skill could have written itself.
+
+    Alexa sends back the attributes of the skill's last answer, and the SDK
+    echoes whatever a request carries; a hand-made or tampered request could
+    otherwise make the answer too large for Alexa (120 KB), so anything else
+    is dropped before any handler runs.
+    """
+
+    def process(self, handler_input: HandlerInput) -> None:
+        if handler_input.request_envelope.session is None:
+            return
+        state = handler_input.attributes_manager.session_attributes or {}
+        own = {key: state[key] for key in SESSION_KEYS if key in state}
+        if len(json.dumps(own)) > MAX_SESSION_STATE_CHARS:
+            own = {}
+        handler_input.attributes_manager.session_attributes = own
 
 
 class LogRequest(AbstractRequestInterceptor):

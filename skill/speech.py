@@ -13,6 +13,8 @@ _TAG = re.compile(r"<[^>]+>")
 # Written out rather than imported from xml.sax.saxutils, whose imports (urllib,
 # email, ssl) add about 25 ms to every Lambda cold start. "&" goes first.
 _XML_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"))
+# Characters XML 1.0 forbids even escaped: one of them makes the SSML no document at all.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def escape(text: str) -> str:
@@ -28,8 +30,8 @@ def unescape(text: str) -> str:
 
 
 def to_ssml(text: str) -> str:
-    """Wrap plain text as SSML, escaping the characters XML reserves."""
-    return f"<speak>{escape(text)}</speak>"
+    """Wrap plain text as SSML, escaping the characters XML reserves and dropping those it forbids."""
+    return f"<speak>{escape(_NOT_XML.sub('', text))}</speak>"
 
 
 def ssml_to_text(ssml: str) -> str:
