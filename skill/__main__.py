@@ -103,6 +103,13 @@ def serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def bench(args: argparse.Namespace) -> int:
+    """The benchmark suite (benchmarks/run.py): a markdown table; 0 if every target is met."""
+    from benchmarks.run import run
+
+    return run(args)
+
+
 def ask(args: argparse.Namespace) -> int:
     """One turn of conversation; with --session FILE the session lives on in FILE."""
     from pathlib import Path
@@ -249,6 +256,12 @@ def parser() -> argparse.ArgumentParser:
         _add_target_options(sub, voice=name != "replay")
     package_cmd = command("package", package, "validate, then build the Lambda bundle (zip)")
     package_cmd.add_argument("--output", default=DEFAULT_BUNDLE, help=f"the zip to write (default {DEFAULT_BUNDLE})")
+    try:  # benchmarks/ sits beside skill/ in the repository
+        from benchmarks.options import add_arguments as add_bench_arguments
+    except ImportError:
+        pass
+    else:
+        add_bench_arguments(command("bench", bench, "benchmark the skill against its baselines (see README)"))
     return root
 
 

@@ -17,7 +17,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -25,6 +24,7 @@ from hypothesis import strategies as st
 from skill import handlers
 from skill.simulator import envelopes
 from skill.content import load_content
+from skill.schemas import schema_validator
 from skill.speech import MAX_SPEECH_CHARS, ssml_to_text, to_ssml
 from skill.web import create_app
 from skill.web.app import MAX_BODY_BYTES
@@ -51,17 +51,10 @@ def fuzz_settings(examples: int) -> settings:
 # --- what a good answer is --------------------------------------------------------------
 
 
-@functools.cache
-def response_validator() -> jsonschema.Draft202012Validator:
-    schema = json.loads(RESPONSE_SCHEMA.read_text(encoding="utf-8"))
-    jsonschema.Draft202012Validator.check_schema(schema)
-    return jsonschema.Draft202012Validator(schema)
-
-
 def problems_with_response(response: Any, size: int) -> list[str]:
     """Every way ``response`` (``size`` bytes as sent) breaks Alexa's rules; [] if none."""
     problems = [f"{list(error.absolute_path)}: {error.message[:200]}" for error in
-                response_validator().iter_errors(response)]
+                schema_validator(RESPONSE_SCHEMA).iter_errors(response)]
     if problems:
         return problems
     if size >= MAX_RESPONSE_BYTES:

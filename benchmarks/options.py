@@ -1,0 +1,28 @@
+"""The benchmark's command-line options, shared by ``python -m benchmarks.run``
+and ``python -m skill bench`` (standard library only, so the CLI stays light)."""
+
+from __future__ import annotations
+
+import argparse
+
+__all__ = ["add_arguments"]
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {text}")
+    return value
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--seconds", type=float, default=5, help="seconds per HTTP run (default 5)")
+    parser.add_argument("--rounds", type=_positive, default=3, help="alternating HTTP rounds; the best counts (default 3)")
+    parser.add_argument("--connections", type=_positive, default=32, help="concurrent connections (default 32)")
+    parser.add_argument("--workers", type=_positive, default=2, help="gunicorn workers per server (default 2)")
+    parser.add_argument("--client", choices=("auto", "wrk", "python"), default="auto",
+                        help="load generator (default: wrk if installed, else a Python client)")
+    parser.add_argument("--requests", type=_positive, default=2000, help="in-process requests per round (default 2000)")
+    parser.add_argument("--cold-runs", type=_positive, default=10, help="cold starts per handler (default 10)")
+    parser.add_argument("--skip", action="append", default=[], choices=("in-process", "http", "cold-start"),
+                        help="leave a section out (repeatable)")
