@@ -22,7 +22,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workers", type=_positive, default=2, help="gunicorn workers per server (default 2)")
     parser.add_argument("--client", choices=("auto", "wrk", "python"), default="auto",
                         help="load generator (default: wrk if installed, else a Python client)")
-    parser.add_argument("--requests", type=_positive, default=2000, help="in-process requests per round (default 2000)")
+    parser.add_argument("--requests", type=_positive, default=4000,
+                        help="in-process requests per skill, in 20 alternating samples (default 4000)")
     parser.add_argument("--cold-runs", type=_positive, default=10, help="cold starts per handler (default 10)")
     parser.add_argument("--skip", action="append", default=[], choices=("in-process", "http", "cold-start"),
                         help="leave a section out (repeatable)")
