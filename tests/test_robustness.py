@@ -174,7 +174,7 @@ def paths(value: Any, prefix: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]
 
 @st.composite
 def mutated_envelopes(draw: st.DrawFn) -> dict[str, Any]:
-    """A valid envelope with up to three fields deleted, retyped or made huge."""
+    """A valid envelope with up to three fields deleted, retyped, made huge or nested deeply."""
     envelope = draw(valid_envelopes())
     if draw(st.integers(0, 9)) == 0:  # moments the schema's pattern lets through, possible or not
         envelope["request"]["timestamp"] = draw(timestamps)
@@ -191,8 +191,10 @@ def mutated_envelopes(draw: st.DrawFn) -> dict[str, Any]:
         for key in parents:
             holder = holder[key]
         action = draw(st.sampled_from(["delete", "retype", "huge", "deep"]))
-        if action == "delete":
-            holder.pop(last, None) if isinstance(holder, dict) else holder.pop(last)
+        if action == "delete" and isinstance(holder, dict):
+            holder.pop(last, None)  # the key may be one only just chosen
+        elif action == "delete":
+            del holder[last]
         elif action == "retype":
             holder[last] = draw(json_values)
         elif action == "huge":  # just past Alexa's speech limit, far past it, and past the body cap
