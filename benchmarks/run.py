@@ -387,7 +387,7 @@ def run(args: argparse.Namespace) -> int:
     if local is not None:
         print(f"Where a web request's time goes, in process, µs per request: our skill (`handle_envelope`) "
               f"{1e6 / local.ours_rps:.0f}; the one-handler skill {1e6 / local.minimal_rps:.0f}; "
-              f"`read_envelope` (json.loads and the request envelope JSON Schema, jsonschema) "
+              f"`read_envelope` (json.loads and the request envelope schema check) "
               f"{local.schema_us:.0f}; verification with a warm certificate cache {local.verify_us:.0f}.")
     failed = {key: m.errors for key, m in (served.runs.items() if served else []) if m.errors}
     if failed:

@@ -24,10 +24,10 @@ from hypothesis import strategies as st
 from skill import handlers
 from skill.simulator import envelopes
 from skill.content import load_content
-from skill.schemas import schema_validator
+from skill.schemas import fast_check, schema_validator
 from skill.speech import MAX_SPEECH_CHARS, ssml_to_text, to_ssml
 from skill.web import create_app
-from skill.web.app import MAX_BODY_BYTES
+from skill.web.app import MAX_BODY_BYTES, SCHEMA_PATH
 from skill.web.testcerts import ensure_test_chain
 from tests.servers import Server, http_exchange, start_server
 
@@ -228,6 +228,21 @@ def encode(value: Any) -> bytes:
     for index, thing in enumerate(deep):
         text = text.replace(json.dumps(f"\x00deep{index}\x00"), "[" * thing.depth + "]" * thing.depth)
     return text.encode()
+
+
+# --- the envelope schema's fast path ---------------------------------------------------------
+
+
+@fuzz_settings(400)
+@given(st.one_of(valid_envelopes(), mutated_envelopes()))
+def test_the_compiled_schema_check_agrees_with_jsonschema(envelope: dict[str, Any]) -> None:
+    """The web service trusts fastjsonschema's "valid" without asking jsonschema; it must never
+    accept what jsonschema refuses (and should refuse what it refuses, or the fast path is lost)."""
+    try:
+        instance = json.loads(encode(envelope))
+    except RecursionError:
+        return  # the service refuses it as "not JSON" before any schema
+    assert fast_check(SCHEMA_PATH)(instance) == schema_validator(SCHEMA_PATH).is_valid(instance)
 
 
 # --- through the test client ---------------------------------------------------------------
