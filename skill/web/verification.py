@@ -205,15 +205,17 @@ class CertificateStore:
 
     def leaf_certificate(self, url: str) -> x509.Certificate:
         """Return the verified signing certificate for ``url``."""
-        validate_cert_chain_url(url)
         now = _as_utc(self._clock())
         with self._lock:
+            # Only URLs that passed validate_cert_chain_url are ever cached, keyed
+            # by the exact string, so a warm hit need not parse the URL again.
             leaf = self._cache.get(url)
             if leaf is not None:
                 if leaf.not_valid_before_utc <= now <= leaf.not_valid_after_utc:
                     self._cache.move_to_end(url)
                     return leaf
                 del self._cache[url]  # expired: fetch and verify afresh
+        validate_cert_chain_url(url)
         # Fetch and verify outside the lock so one slow download does not
         # stall requests signed with an already-cached certificate.
         leaf = self._verify_chain(self._load_pem(url), now)
