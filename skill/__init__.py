@@ -15,6 +15,7 @@ from ask_sdk_model import RequestEnvelope
 
 from skill import handlers
 from skill.envelope import InvalidEnvelope, check_envelope
+from skill.serialization import EnvelopeSerializer
 
 __all__ = ["build_skill", "handle_envelope"]
 
@@ -31,7 +32,9 @@ def build_skill(skill_id: str | None = None) -> CustomSkill:
     builder.add_global_request_interceptor(handlers.OwnSessionState())
     builder.add_global_request_interceptor(handlers.LogRequest())
     builder.add_exception_handler(handlers.SpokenApology())
-    return builder.create()
+    skill = builder.create()
+    skill.serializer = EnvelopeSerializer()
+    return skill
 
 
 def handle_envelope(skill: CustomSkill, envelope: Any) -> dict[str, Any]:
