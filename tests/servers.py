@@ -9,6 +9,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,3 +74,12 @@ def start_server(log_path: Path, env: dict[str, str], *args: str) -> Server:
             time.sleep(0.1)
     process.kill()
     pytest.fail(f"server did not answer /health in time:\n{server.log()}")
+
+
+@contextmanager
+def serving(log_dir: Path, env: dict[str, str], *args: str) -> Iterator[Server]:
+    """A server for the duration of a ``with`` block; it must stop cleanly on SIGTERM."""
+    server = start_server(log_dir / "server.log", env, *args)
+    yield server
+    if server.process.poll() is None:
+        assert server.stop() == 0

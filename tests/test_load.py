@@ -15,7 +15,7 @@ import pytest
 from benchmarks import loadgen, procs
 from benchmarks.loadgen import Prepared
 from benchmarks.workload import SKILL_ID, conversations, encode
-from tests.servers import Server, http_exchange, start_server
+from tests.servers import Server, http_exchange, serving
 
 REQUESTS = 5_000
 CONNECTIONS = 32
@@ -27,14 +27,12 @@ RSS_GROWTH_BOUND_MIB = 20
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    running = start_server(tmp_path_factory.mktemp("load") / "server.log",
-                           {"ALEXA_SKILL_ID": SKILL_ID, "ALEXA_VERIFY": "0"})
-    yield running
-    assert running.stop() == 0
+    with serving(tmp_path_factory.mktemp("load"), {"ALEXA_SKILL_ID": SKILL_ID, "ALEXA_VERIFY": "0"}) as running:
+        yield running
 
 
 def workers(server: Server) -> list[int]:
-    """gunicorn's workers: the children of the master that start_server ran."""
+    """gunicorn's workers: the children of the master that ``serving`` started."""
     return procs.children(server.process.pid)
 
 

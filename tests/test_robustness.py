@@ -29,7 +29,7 @@ from skill.speech import MAX_SPEECH_CHARS, ssml_to_text, to_ssml
 from skill.web import create_app
 from skill.web.app import MAX_BODY_BYTES, SCHEMA_PATH
 from skill.web.testcerts import ensure_test_chain
-from tests.servers import Server, http_exchange, start_server
+from tests.servers import Server, http_exchange, serving
 
 SKILL_ID = "amzn1.ask.skill.f0220000-0000-4000-8000-00000000f022"
 RESPONSE_SCHEMA = Path(__file__).resolve().parents[1] / "skill" / "web" / "response_envelope.schema.json"
@@ -311,10 +311,8 @@ def test_signed_envelopes_with_verification_on(envelope: dict[str, Any]) -> None
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    running = start_server(tmp_path_factory.mktemp("fuzz-server") / "server.log",
-                           {"ALEXA_SKILL_ID": SKILL_ID, "ALEXA_VERIFY": "0"})
-    yield running
-    assert running.stop() == 0
+    with serving(tmp_path_factory.mktemp("fuzz-server"), {"ALEXA_SKILL_ID": SKILL_ID, "ALEXA_VERIFY": "0"}) as running:
+        yield running
 
 
 def test_fuzz_over_http(server: Server) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from skill.web.testcerts import ensure_test_chain
-from tests.servers import ROOT, Server, start_server
+from tests.servers import ROOT, Server, serving
 
 SKILL_ID = "amzn1.ask.skill.22222222-3333-4444-5555-666666666666"
 DIALOGS = sorted((ROOT / "tests" / "dialogs").glob("*.yaml"))
@@ -31,9 +31,8 @@ def production_server(tmp_path_factory: pytest.TempPathFactory, sign_dir: Path) 
         "ALEXA_CA_BUNDLE": str(sign_dir / "root.pem"),
         "ALEXA_CERT_DIR": str(sign_dir),
     }
-    server = start_server(tmp_path_factory.mktemp("server") / "server.log", env)
-    yield server
-    server.stop()
+    with serving(tmp_path_factory.mktemp("server"), env) as server:
+        yield server
 
 
 def simulate(server: Server, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
