@@ -35,7 +35,8 @@ REFERENCE_LOCALE = "en-US"
 HANDLERS = "skill.handlers.INTENT_ANSWERS"
 LISTINGS = "/manifest/publishingInformation/locales"
 
-# Alexa's invocation-name rules (see /work/shared/reference/alexa-platform.md).
+# Alexa's invocation-name rules, as Amazon's Alexa Skills Kit documentation states them
+# ("Choose the Invocation Name for a Custom Skill", its invocation name requirements).
 LAUNCH_WORDS = frozenset("ask tell open launch begin load play resume run start talk use enable".split())
 CONNECTING_WORDS = frozenset("from about for to of".split())
 WAKE_WORDS = frozenset("alexa amazon echo computer ziggy".split())
