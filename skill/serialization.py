@@ -12,10 +12,10 @@ class EnvelopeSerializer(DefaultSerializer):
     """DefaultSerializer, but timestamps are read with ``datetime.fromisoformat``.
 
     The SDK parses every request's timestamp with python-dateutil's general
-    parser: about 200 µs, a third of the skill's time per request, and the
-    parser's import at every cold start. Alexa sends ISO 8601
+    parser, and imports that parser at every cold start. Alexa sends ISO 8601
     ("2026-11-25T12:00:00Z"), which the standard library reads in about a
-    microsecond; anything else still goes to dateutil.
+    microsecond; reading it here saved about 80 µs a request in process
+    (305 -> 224 µs, about a quarter). Anything else still goes to dateutil.
     """
 
     # DefaultSerializer calls this by its name-mangled private name.
