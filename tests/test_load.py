@@ -1,8 +1,9 @@
 """Load: the production server on 127.0.0.1 takes 5,000 requests at 32
 concurrent connections with no error, and its workers' memory stays put.
 
-Bounded: 5,000 requests with a hard cap of 45 s (about 10-20 s on two
-cores), only to 127.0.0.1. No timing is asserted: the machine is shared.
+Bounded: 5,000 requests (about 10-20 s on two cores), only to 127.0.0.1,
+with a generous hard cap so the test always ends. No timing is asserted: the
+machine is shared.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from tests.servers import Server, http_exchange, serving
 
 REQUESTS = 5_000
 CONNECTIONS = 32
-HARD_CAP_SECONDS = 45
+# Only bounds the run, so a hung server cannot hold the suite: it is not a
+# speed target. Nine times the usual run or more, so a slow runner still passes.
+HARD_CAP_SECONDS = 180
 # A worker that kept something per request would pass this long before 5,000
 # requests: at 4 KiB each (one response) it would grow by about 10 MiB per worker.
 RSS_GROWTH_BOUND_MIB = 20
