@@ -18,14 +18,15 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SKILL_DIR = ROOT / "skill"
-LAMBDA_DIR = ROOT / "lambda"
+from skill.model import REPO_ROOT
+
+SKILL_DIR = REPO_ROOT / "skill"
+LAMBDA_DIR = REPO_ROOT / "lambda"
 HANDLER = LAMBDA_DIR / "lambda_function.py"
 REQUIREMENTS = LAMBDA_DIR / "requirements.txt"
 TEMPLATE = LAMBDA_DIR / "template.yaml"
-DEFAULT_OUTPUT = ROOT / "dist" / "skill-lambda.zip"
-BUILD_DIR = ROOT / "build"
+DEFAULT_OUTPUT = REPO_ROOT / "dist" / "skill-lambda.zip"
+BUILD_DIR = REPO_ROOT / "build"
 
 # Parts of skill/ that only the CLI, web service, simulator and checks use.
 LEFT_OUT = (

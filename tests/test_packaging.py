@@ -22,11 +22,11 @@ from skill import __main__ as cli
 from skill import answers, packaging
 from skill.content import load_content
 from skill.content.validation import Problem
+from skill.model import REPO_ROOT
 from skill.simulator import envelopes
 from skill.speech import spoken
 from tests.helpers import ends_session, speech
 
-ROOT = packaging.ROOT
 SKILL_ID = "amzn1.ask.skill.11111111-2222-3333-4444-555555555555"
 OTHER_SKILL_ID = "amzn1.ask.skill.99999999-8888-7777-6666-555555555555"
 NEVER_BUNDLED = ("flask", "jsonschema", "cryptography", "werkzeug", "gunicorn", "pytest", "hypothesis", "cfnlint", "yaml")
@@ -68,7 +68,7 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     output = tmp_path_factory.mktemp("dist") / "skill-lambda.zip"
     result = subprocess.run(
         [sys.executable, "-m", "skill", "package", "--output", str(output)],
-        cwd=ROOT,
+        cwd=REPO_ROOT,
         capture_output=True,
         text=True,
     )

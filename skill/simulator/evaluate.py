@@ -16,7 +16,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from skill.simulator.nlu import FALLBACK, REPO_ROOT, Understander
+from skill.model import REPO_ROOT
+from skill.simulator.nlu import FALLBACK, Understander
 
 CORPUS_DIR = REPO_ROOT / "tests" / "corpus"
 CORPORA = ("utterances", "fallback", "heldout")

@@ -16,10 +16,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
+from skill.model import PACKAGE_DIR, model_path
 from skill.simulator import envelopes
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-MODELS_DIR = REPO_ROOT / "interaction_model" / "interactionModels" / "custom"
 BUILTIN_SAMPLES = Path(__file__).with_name("builtin_samples.json")
 EQUIVALENTS = Path(__file__).with_name("equivalents.json")
 FALLBACK = "AMAZON.FallbackIntent"
@@ -169,8 +168,9 @@ class Understander:
         )
 
     @classmethod
-    def for_locale(cls, locale: str, models_dir: Path = MODELS_DIR) -> "Understander":
-        return _understander(locale, models_dir)
+    def for_locale(cls, locale: str, package_dir: Path = PACKAGE_DIR) -> "Understander":
+        """The understander for a locale's model in the skill package (en-US's if it has none)."""
+        return _understander(locale, package_dir)
 
     # Public -------------------------------------------------------------------
 
@@ -376,8 +376,8 @@ def _builtin_samples() -> dict[str, list[str]]:
 
 
 @lru_cache(maxsize=8)
-def _understander(locale: str, models_dir: Path) -> Understander:
-    path = models_dir / f"{locale}.json"
+def _understander(locale: str, package_dir: Path) -> Understander:
+    path = model_path(package_dir, locale)
     if not path.is_file():
-        path = models_dir / f"{envelopes.DEFAULT_LOCALE}.json"
+        path = model_path(package_dir, envelopes.DEFAULT_LOCALE)
     return Understander(json.loads(path.read_text(encoding="utf-8")))

@@ -14,7 +14,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from skill.simulator.nlu import REPO_ROOT
+from skill.model import REPO_ROOT
 from skill.simulator.session import Transport
 
 LAMBDA_ENTRY = REPO_ROOT / "lambda" / "lambda_function.py"
