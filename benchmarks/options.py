@@ -1,18 +1,13 @@
 """The benchmark's command-line options, shared by ``python -m benchmarks.run``
-and ``python -m skill bench`` (standard library only, so the CLI stays light)."""
+and ``python -m skill bench`` (standard library and the CLI only, so the CLI stays light)."""
 
 from __future__ import annotations
 
 import argparse
 
+from skill.__main__ import positive_int as _positive
+
 __all__ = ["add_arguments"]
-
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1: {text}")
-    return value
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

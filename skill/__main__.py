@@ -211,7 +211,8 @@ def _voice(args: argparse.Namespace, speech: str) -> int:
     return EXIT_OK
 
 
-def _positive_int(text: str) -> int:
+def positive_int(text: str) -> int:
+    """An argparse type for counts (workers, rounds...); benchmarks/options.py uses it too."""
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1: {text}")
@@ -239,7 +240,7 @@ def parser() -> argparse.ArgumentParser:
     serve_cmd = command("serve", serve, "run the web service for Alexa on gunicorn")
     serve_cmd.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     serve_cmd.add_argument("--port", type=int, default=8080, help="port to bind (default 8080)")
-    serve_cmd.add_argument("--workers", type=_positive_int, default=2, help="worker processes (default 2)")
+    serve_cmd.add_argument("--workers", type=positive_int, default=2, help="worker processes (default 2)")
     serve_cmd.add_argument("--dev", action="store_true", help="verification off, for local testing only")
     for name, run, help in (
         ("ask", ask, "say one thing to the skill and print what Alexa answers"),
@@ -256,10 +257,11 @@ def parser() -> argparse.ArgumentParser:
         _add_target_options(sub, voice=name != "replay")
     package_cmd = command("package", package, "validate, then build the Lambda bundle (zip)")
     package_cmd.add_argument("--output", default=DEFAULT_BUNDLE, help=f"the zip to write (default {DEFAULT_BUNDLE})")
-    try:  # benchmarks/ sits beside skill/ in the repository
+    try:  # benchmarks/ sits beside skill/ in the repository, not in an installed copy
         from benchmarks.options import add_arguments as add_bench_arguments
-    except ImportError:
-        pass
+    except ModuleNotFoundError as error:
+        if error.name != "benchmarks":
+            raise  # benchmarks/ is there but broken: say so rather than hide the command
     else:
         add_bench_arguments(command("bench", bench, "benchmark the skill against its baselines (see README)"))
     return root
