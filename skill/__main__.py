@@ -25,9 +25,12 @@ def invoke(args: argparse.Namespace) -> int:
 
     try:
         envelope = json.loads(sys.stdin.read())
-        response = handle_envelope(build_skill(args.skill_id), envelope)
     except json.JSONDecodeError as error:
         return _fail(f"invoke: standard input is not JSON: {error}")
+    except RecursionError:  # json gives up on deep nesting ("[[[[..."), like on any bad JSON
+        return _fail("invoke: standard input is not JSON that can be read: nested too deeply")
+    try:
+        response = handle_envelope(build_skill(args.skill_id), envelope)
     except InvalidEnvelope as error:
         return _fail(f"invoke: not an Alexa request envelope: {error}")
     except AskSdkException as error:  # for example a request for another skill id

@@ -115,6 +115,14 @@ def test_invoke_refuses_bad_input_with_one_line_and_status_2(stdin, message):
     assert result.stderr.count("\n") == 1
 
 
+@pytest.mark.parametrize("opening", ["[", '{"a": '], ids=["arrays", "objects"])
+def test_invoke_refuses_absurdly_nested_json_in_one_line(opening):
+    result = run_invoke(opening * 200_000)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr == "invoke: standard input is not JSON that can be read: nested too deeply\n"
+
+
 def test_a_skill_id_check_needs_the_application_id():
     result = run_invoke('{"request": {"type": "LaunchRequest", "requestId": "r"}}', "--skill-id", "amzn1.ask.skill.ours")
     assert result.returncode == 2
