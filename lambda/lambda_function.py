@@ -20,8 +20,15 @@ from skill.envelope import InvalidEnvelope, application_id, check_envelope
 log = logging.getLogger("skill.lambda")
 # Lambda's runtime logs WARNING and above by default; the skill's request log is INFO.
 # Only there: a simulator or test importing this module keeps its own log level.
+# A LOG_LEVEL that is no level name falls back to INFO with one warning, rather
+# than failing the function's init (and so every request) over a typo.
 if "AWS_LAMBDA_FUNCTION_NAME" in os.environ:
-    logging.getLogger("skill").setLevel(os.environ.get("LOG_LEVEL", "INFO").upper())
+    _level = os.environ.get("LOG_LEVEL") or "INFO"
+    try:
+        logging.getLogger("skill").setLevel(_level.upper())
+    except ValueError:
+        logging.getLogger("skill").setLevel(logging.INFO)
+        log.warning("LOG_LEVEL=%r is not DEBUG, INFO, WARNING, ERROR or CRITICAL: logging at INFO", _level[:40])
 
 SKILL_ID = os.environ.get("ALEXA_SKILL_ID") or None
 SKILL = build_skill(SKILL_ID)

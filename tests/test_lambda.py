@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import logging
 import subprocess
 import sys
@@ -146,6 +147,48 @@ def test_refusals_do_not_log_event_values(handler: ModuleType, caplog: pytest.Lo
         handler.lambda_handler(event, context=None)
     assert "PRIVATE" not in caplog.text and "my leg hurts" not in caplog.text
 
+
+
+# Inside Lambda (a fresh interpreter with Lambda's environment) -----------------
+
+
+def import_inside_lambda(log_level: str) -> subprocess.CompletedProcess:
+    """Import the entry point as Lambda's runtime would, then answer a launch."""
+    script = (
+        "import json, logging, sys\n"
+        f"sys.path.insert(0, {str(LAMBDA_DIR)!r})\n"
+        "import lambda_function\n"
+        "print(logging.getLogger('skill').level)\n"
+        "print(json.dumps(lambda_function.lambda_handler(json.loads(sys.stdin.read()), None)))\n"
+    )
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "AWS_LAMBDA_FUNCTION_NAME": "leg-cramp-guide-test",
+        "ALEXA_SKILL_ID": SKILL_ID,
+        "LOG_LEVEL": log_level,
+    }
+    return subprocess.run(
+        [sys.executable, "-c", script], input=json.dumps(launch()), env=env,
+        cwd=LAMBDA_DIR.parent, capture_output=True, text=True, timeout=60,
+    )
+
+
+def test_an_unknown_log_level_falls_back_to_info_with_one_warning() -> None:
+    result = import_inside_lambda("verbose")
+    assert result.returncode == 0, result.stderr
+    level, response = result.stdout.splitlines()
+    assert int(level) == logging.INFO
+    assert speech(json.loads(response))  # the function still answers
+    assert result.stderr.splitlines() == [
+        "LOG_LEVEL='verbose' is not DEBUG, INFO, WARNING, ERROR or CRITICAL: logging at INFO"
+    ]
+
+
+def test_a_known_log_level_is_used_in_any_case() -> None:
+    result = import_inside_lambda("debug")
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout.splitlines()[0]) == logging.DEBUG
+    assert "LOG_LEVEL" not in result.stderr
 
 # Template -------------------------------------------------------------------
 
