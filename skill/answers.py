@@ -91,7 +91,7 @@ def see_doctor(content: Content) -> Answer:
 def next_cause(content: Content, current: int | None) -> Answer:
     following = 0 if current is None else current + 1
     if following >= len(content.causes):
-        return prompt(content, "last_cause_reached", offer=OFFER_PREVENTION)
+        return prompt(content, "last_cause_reached", offer=OFFER_ANYTHING_ELSE)
     return cause_detail(content, following)
 
 

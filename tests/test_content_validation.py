@@ -77,12 +77,12 @@ def test_a_placeholder_other_than_cause_is_refused(content_copy):
 
 
 def test_a_broken_override_is_blamed_on_the_override(content_copy):
-    edit(content_copy, "en-US.json", lambda d: d["messages"]["about_spasms"].update(text=""))
+    (content_copy / "en-US.json").write_text(json.dumps({"messages": {"about_spasms": {"text": ""}}}))
     assert messages(content_copy) == ["en-US.json: messages.about_spasms.text: '' is too short"]
 
 
 def test_an_override_of_nothing_is_a_typo(content_copy):
-    edit(content_copy, "en-US.json", lambda d: d["messages"].update(abuot_spasms={"text": "Hello there."}))
+    (content_copy / "en-US.json").write_text(json.dumps({"messages": {"abuot_spasms": {"text": "Hello there."}}}))
     assert messages(content_copy) == ["en-US.json: messages.abuot_spasms: overrides nothing in the base file"]
 
 

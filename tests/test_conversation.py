@@ -112,21 +112,35 @@ def test_every_synonym_reaches_its_cause(in_process, cause_id, synonym):
 
 
 @pytest.mark.parametrize(
-    "slots",
+    "slots, message",
     [
-        {},
-        {"cause": {"name": "cause"}},
-        {"cause": {"name": "cause", "value": "cheese"}},
-        envelopes.custom_slot("cause", "gravity", None, "LEG_CRAMP_CAUSE"),
+        ({}, "which_cause"),
+        ({"cause": {"name": "cause"}}, "which_cause"),
+        ({"cause": {"name": "cause", "value": "cheese"}}, "unknown_cause"),
+        (envelopes.custom_slot("cause", "statins", None, "LEG_CRAMP_CAUSE"), "unknown_cause"),
     ],
     ids=["no slot", "empty slot", "unknown words", "ER_SUCCESS_NO_MATCH"],
 )
-def test_unknown_or_missing_cause_asks_which_one(conversation, slots):
+def test_unknown_or_missing_cause_asks_which_one(conversation, slots, message):
     response = conversation.intent("CauseDetailIntent", slots)
     said = speech(response)
+    assert said == CONTENT.text(message)
     for cause in CONTENT.causes:
         assert cause.name in said
     asks_with_reprompt(response)
+
+
+def test_a_cause_the_skill_does_not_know_is_not_answered_with_silence(conversation):
+    said = speech(conversation.intent("CauseDetailIntent", envelopes.custom_slot("cause", "statins", None, "LEG_CRAMP_CAUSE")))
+    assert said.startswith("I don't have information about that.")
+
+
+def test_tell_me_more_takes_up_the_offered_cause(conversation):
+    open_conversation(conversation).intent("CausesIntent")
+    first = conversation.intent("CauseDetailIntent", {})  # "tell me more"
+    assert speech(first).startswith(CONTENT.causes[0].detail)
+    second = conversation.intent("CauseDetailIntent", {})  # offered next: poor conditioning
+    assert speech(second).startswith(CONTENT.causes[1].detail)
 
 
 def test_answering_which_cause_gives_its_detail(conversation):
@@ -143,7 +157,7 @@ def test_answering_which_cause_gives_its_detail(conversation):
     "intent, key, must_mention",
     [
         ("AboutSpasmsIntent", "about_spasms", ["calf", "hamstring", "quadriceps", "ten minutes"]),
-        ("PreventionIntent", "prevention", ["exercise", "balanced meals", "blood levels"]),
+        ("PreventionIntent", "prevention", ["exercise", "Balanced meals", "blood levels"]),
         ("SeeDoctorIntent", "see_doctor", ["long time", "spine"]),
     ],
 )
@@ -239,7 +253,8 @@ def test_next_walks_the_causes_in_order_then_stops_at_the_end(conversation):
         assert speech(conversation.intent("AMAZON.NextIntent")).startswith(cause.detail)
     end = conversation.intent("AMAZON.NextIntent")
     assert speech(end) == CONTENT.text("last_cause_reached")
-    assert speech(conversation.intent("AMAZON.YesIntent")).startswith(CONTENT.text("prevention"))
+    asks_with_reprompt(end)
+    assert speech(conversation.intent("AMAZON.YesIntent")) == CONTENT.text("ask_anything")
 
 
 def test_previous_walks_back_then_stops_at_the_first(conversation):

@@ -26,6 +26,10 @@ MANIFEST = "interaction_model/skill.json"
 ALL_LOCALES = ", ".join(sorted(SUPPORTED_LOCALES))
 # Intent indexes in the generated models.
 CAUSES, CAUSE_DETAIL, ABOUT_SPASMS, PREVENTION, SEE_DOCTOR = 0, 1, 2, 3, 4
+_EN_US = json.loads(model_path(PACKAGE_DIR, "en-US").read_text())["interactionModel"]["languageModel"]
+# Where a sample appended to CausesIntent, or a synonym to the second cause, lands.
+APPENDED_SAMPLE = len(_EN_US["intents"][CAUSES]["samples"])
+APPENDED_SYNONYM = len(_EN_US["types"][0]["values"][1]["name"]["synonyms"])
 Json = dict[str, Any]
 
 
@@ -200,7 +204,7 @@ def test_a_sample_that_another_intents_slot_sample_also_says(copy):
 def test_a_duplicate_sample(copy):
     copy.edit_models(lambda lm: intent(lm, CAUSES)["samples"].append("What causes leg cramps"))
     messages = copy.messages()
-    assert f'{MODEL.format("en-CA")}: {LM}/intents/0/samples/52: duplicate sample "What causes leg cramps"' in messages
+    assert f'{MODEL.format("en-CA")}: {LM}/intents/0/samples/{APPENDED_SAMPLE}: duplicate sample "What causes leg cramps"' in messages
 
 
 def test_a_slot_the_intent_does_not_declare(copy):
@@ -234,7 +238,7 @@ def test_a_slot_type_neither_declared_nor_built_in(copy):
 )
 def test_samples_with_characters_alexa_rejects(copy, sample, message):
     copy.edit_models(lambda lm: intent(lm, CAUSES)["samples"].append(sample))
-    assert f"{MODEL.format('en-US')}: {LM}/intents/0/samples/52: {message}" in copy.messages()
+    assert f"{MODEL.format('en-US')}: {LM}/intents/0/samples/{APPENDED_SAMPLE}: {message}" in copy.messages()
 
 
 @pytest.mark.parametrize("text", ["what's a cramp", "why do my calves' muscles cramp", "tell me about {cause}"])
@@ -256,7 +260,7 @@ def test_a_synonym_of_two_values(copy):
 def test_a_slot_value_with_characters_alexa_rejects(copy):
     copy.edit_models(lambda lm: lm["types"][0]["values"][1]["name"]["synonyms"].append("unfit!"))
     assert (
-        f'{MODEL.format("en-US")}: {LM}/types/0/values/1/name/synonyms/13: '
+        f'{MODEL.format("en-US")}: {LM}/types/0/values/1/name/synonyms/{APPENDED_SYNONYM}: '
         'slot value "unfit!" has characters Alexa rejects: !'
         in copy.messages()
     )
@@ -318,7 +322,7 @@ def test_a_locale_missing_a_sample(copy):
 def test_a_locale_with_an_extra_sample(copy):
     copy.edit_models(lambda lm: intent(lm, CAUSES)["samples"].append("why do my feet cramp"), ["en-AU"])
     assert copy.messages() == [
-        f'{MODEL.format("en-AU")}: {LM}/intents/0/samples/52: sample "why do my feet cramp" is not in en-US'
+        f'{MODEL.format("en-AU")}: {LM}/intents/0/samples/{APPENDED_SAMPLE}: sample "why do my feet cramp" is not in en-US'
     ]
 
 
@@ -419,6 +423,7 @@ def test_a_content_phrase_whose_sample_was_removed(copy):
 
 
 def test_a_content_phrase_in_a_locale_override_names_the_override(copy):
+    (copy.content / "en-US.json").write_text('{"messages": {"about_spasms": {"text": "Say it."}}}')
     copy.edit_content("en-US.json", set_text("about_spasms", 'Say "tell me about sweat glands".'))
     assert copy.messages() == [
         'skill/content/en-US.json: /messages/about_spasms/text: suggests "tell me about sweat glands", '

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from skill.content import load_content
 from skill.web.testcerts import ensure_test_chain
 from tests.servers import ROOT, Server, serving
 
@@ -46,7 +47,8 @@ def simulate(server: Server, *args: str, stdin: str = "") -> subprocess.Complete
 def test_signed_ask_is_answered_by_the_production_server(production_server, sign_dir):
     result = simulate(production_server, "ask", "ask leg cramp guide what about magnesium", "--sign", str(sign_dir))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("[CauseDetailIntent]\nAlexa: Electrolytes are chemicals")
+    detail = load_content("en-US").causes[2].detail
+    assert result.stdout.startswith(f"[CauseDetailIntent]\nAlexa: {detail}")
     assert "Card: Electrolyte Imbalance" in result.stdout
 
 
