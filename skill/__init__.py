@@ -29,6 +29,7 @@ def build_skill(skill_id: str | None = None) -> CustomSkill:
     builder.add_request_handler(handlers.LaunchHandler())
     builder.add_request_handler(handlers.SessionEndedHandler())
     builder.add_request_handler(handlers.UnknownIntentHandler())
+    builder.add_request_handler(handlers.OtherRequestHandler())
     builder.add_global_request_interceptor(handlers.OwnSessionState())
     builder.add_global_request_interceptor(handlers.LogRequest())
     builder.add_exception_handler(handlers.SpokenApology())

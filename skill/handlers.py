@@ -64,15 +64,22 @@ class Turn:
         offer = self.state.get("offer")
         return offer if isinstance(offer, str) else None
 
-    def cause_slot(self) -> int | None:
-        """The cause the person named, by entity resolution when Alexa sent it."""
+    def named_cause(self) -> tuple[bool, int | None]:
+        """Whether the person named a cause, and its index if it is one the skill knows.
+
+        Entity resolution decides when Alexa sent it; a hand-made request's
+        words are matched against the causes' names and synonyms.
+        """
         slots = getattr(getattr(self.request, "intent", None), "slots", None) or {}
         slot = slots.get(CAUSE_SLOT)
-        if slot is None:
-            return None
+        if slot is None or not slot.value:
+            return False, None
         resolutions = getattr(slot.resolutions, "resolutions_per_authority", None)
         if not resolutions:
-            return self.content.find_cause(slot.value) if slot.value else None
+            return True, self.content.find_cause(slot.value)
+        return True, self._resolved_cause(resolutions)
+
+    def _resolved_cause(self, resolutions: list[Any]) -> int | None:
         for authority in resolutions:
             if authority.status and authority.status.code == StatusCode.ER_SUCCESS_MATCH:
                 for match in authority.values or []:
@@ -124,10 +131,14 @@ def start_over(turn: Turn) -> Answer:
 
 
 def cause_detail(turn: Turn) -> Answer:
-    index = turn.cause_slot()
-    if index is None:
-        return answers.prompt(turn.content, "which_cause")
-    return answers.cause_detail(turn.content, index)
+    named, index = turn.named_cause()
+    if index is None and not named:
+        # "Tell me more" after "Would you like more about nerve compression?"
+        index = answers.offered_cause(turn.offer, len(turn.content.causes))
+    if index is not None:
+        return answers.cause_detail(turn.content, index)
+    # Say plainly when the skill knows nothing of what was named, so the list is not heard as "no".
+    return answers.prompt(turn.content, "unknown_cause" if named else "which_cause")
 
 
 # Every intent the skill answers; the interaction-model lint checks it against the models.
@@ -190,7 +201,21 @@ class SessionEndedHandler(AbstractRequestHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         request = handler_input.request_envelope.request
-        log.info("session ended: %s", getattr(request, "reason", None))
+        # Alexa's only report of a response it rejected is the error type here.
+        error_type = getattr(getattr(request, "error", None), "object_type", None)
+        log.info("session ended: %s %s", getattr(request, "reason", None), error_type or "")
+        return handler_input.response_builder.response
+
+
+class OtherRequestHandler(AbstractRequestHandler):
+    """Requests the skill has nothing to say to (System.ExceptionEncountered,
+    CanFulfillIntentRequest, AudioPlayer events): an empty response, no speech."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return True
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        log.info("no answer for request type %s", get_request_type(handler_input))
         return handler_input.response_builder.response
 
 
@@ -237,10 +262,6 @@ class SpokenApology(AbstractExceptionHandler):
     def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
         request = handler_input.request_envelope.request
         log.error("request %s failed", getattr(request, "request_id", None), exc_info=exception)
-        content = load_content(getattr(request, "locale", None))
-        apology = answers.prompt(content, "error")
-        return (
-            handler_input.response_builder.speak(to_ssml(apology.text))
-            .ask(to_ssml(apology.reprompt or apology.text))
-            .response
-        )
+        # Through respond, so the session forgets an offer made before the failure.
+        turn = Turn(handler_input)
+        return respond(handler_input, turn, answers.prompt(turn.content, "error"))

@@ -38,9 +38,27 @@ def test_an_error_inside_a_handler_becomes_a_spoken_apology(monkeypatch, in_proc
     assert "Traceback" not in str(response)
 
 
-def test_an_unhandled_request_type_gets_the_apology_too(in_process):
-    response = in_process(envelopes.envelope({"type": "Display.ElementSelected", "token": "x"}))
-    assert speech(response) == APOLOGY
+@pytest.mark.parametrize(
+    "request_body",
+    [
+        {"type": "System.ExceptionEncountered", "error": {"type": "INVALID_RESPONSE", "message": "x"}},
+        {"type": "CanFulfillIntentRequest", "intent": {"name": "CausesIntent", "slots": {}}},
+        {"type": "Display.ElementSelected", "token": "x"},
+    ],
+)
+def test_requests_the_skill_has_nothing_to_say_to_get_an_empty_answer(in_process, request_body):
+    response = in_process(envelopes.envelope(request_body))
+    assert "outputSpeech" not in response["response"]
+    assert "reprompt" not in response["response"]
+
+
+def test_after_an_apology_yes_no_longer_accepts_the_earlier_offer(monkeypatch, in_process):
+    conversation = Conversation(in_process)
+    conversation.launch()
+    conversation.intent("CausesIntent")  # offers more about nerve compression
+    monkeypatch.setattr(answers, "about_spasms", lambda content: 1 / 0)
+    assert speech(conversation.intent("AboutSpasmsIntent")) == APOLOGY
+    assert speech(conversation.intent("AMAZON.YesIntent")) == load_content("en-US").text("ask_anything")
 
 
 @pytest.mark.parametrize(
