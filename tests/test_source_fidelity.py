@@ -15,8 +15,12 @@ ARTICLE = Path(__file__).resolve().parents[2] / "shared" / "seed" / "causes-of-l
 COPIED_RUN = 5
 
 
+NUMBER_WORDS = {"10": "ten", "3": "three", "2": "two", "1": "one"}
+
+
 def words(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9']+", text.lower())
+    """Lower-case words, numerals spelled out, so "10 minutes" and "ten minutes" compare equal."""
+    return [NUMBER_WORDS.get(word, word) for word in re.findall(r"[a-z0-9']+", text.lower())]
 
 
 def strings(data: object) -> list[str]:
