@@ -15,6 +15,7 @@ import pytest
 from skill.content import load_content
 from skill.model import PACKAGE_DIR, model_path
 from skill.simulator.device import VirtualDevice
+from skill.simulator.envelopes import DEFAULT_SKILL_ID
 from skill.simulator.evaluate import CORPORA, CORPUS_DIR, evaluate, read_corpus
 from skill.simulator.nlu import FALLBACK, Understander, normalise
 from skill.simulator.replay import load_dialog, replay
@@ -237,6 +238,22 @@ def test_chat_through_lambda():
     result = run_cli("chat", "--lambda", stdin="ask leg cramp guide when should i see a doctor\n")
     assert "[SeeDoctorIntent]" in result.stdout
     assert "(session ended)" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["chat", "--lambda"], ["ask", "--lambda", "open leg cramp guide"], ["replay", "--lambda", str(DIALOGS[0])]],
+    ids=["chat", "ask", "replay"],
+)
+def test_a_lambda_function_for_another_skill_refuses_in_one_line(command):
+    env = {**os.environ, "ALEXA_SKILL_ID": "amzn1.ask.skill.someone-else"}
+    result = run_cli(*command, stdin="open leg cramp guide\n", env=env)
+    assert result.returncode == (0 if command[0] == "chat" else 2)  # chat carries on to the next line
+    assert result.stderr.splitlines() == [
+        f"{command[0]}: the Lambda function refused a request for skill {DEFAULT_SKILL_ID!r}: "
+        "this function answers amzn1.ask.skill.someone-else"
+    ]
+    assert "Traceback" not in result.stdout + result.stderr
 
 
 def test_replay_command_passes_on_the_project_dialogs():

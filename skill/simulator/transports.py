@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import logging
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -59,11 +60,32 @@ def over_http(url: str, sign_dir: Path | None = None, timeout: float = 10.0) -> 
 
 
 def through_lambda(entry: Path = LAMBDA_ENTRY) -> Transport:
-    """Call ``lambda_handler`` of the Lambda entry point, as the Lambda runtime would."""
+    """Call ``lambda_handler`` of the Lambda entry point, as the Lambda runtime would.
+
+    The function's refusals (a ``ValueError``: another skill's request, not an
+    Alexa request) become a TransportError carrying their message.
+    """
     spec = importlib.util.spec_from_file_location("lambda_function", entry)
     if spec is None or spec.loader is None or not entry.is_file():
         raise TransportError(f"no Lambda entry point at {entry}")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    # A round trip through JSON, as the runtime serialises the event and result.
-    return lambda envelope: json.loads(json.dumps(module.lambda_handler(json.loads(json.dumps(envelope)), None)))
+
+    def send(envelope: dict[str, Any]) -> dict[str, Any]:
+        # A round trip through JSON, as the runtime serialises the event and result.
+        event = json.loads(json.dumps(envelope))
+        refusal_log = logging.getLogger("skill.lambda")
+        refusal_log.addFilter(_below_error)  # the refusal is said once, as the TransportError
+        try:
+            result = module.lambda_handler(event, None)
+        except ValueError as error:  # WrongSkill, NotAnAlexaRequest: the function refused the request
+            raise TransportError(f"the Lambda function {error}") from None
+        finally:
+            refusal_log.removeFilter(_below_error)
+        return json.loads(json.dumps(result))
+
+    return send
+
+
+def _below_error(record: logging.LogRecord) -> bool:
+    return record.levelno < logging.ERROR
