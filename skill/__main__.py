@@ -117,8 +117,10 @@ def ask(args: argparse.Namespace) -> int:
     """One turn of conversation; with --session FILE the session lives on in FILE."""
     from pathlib import Path
 
+    from skill.simulator.envelopes import DEFAULT_LOCALE
     from skill.simulator.transports import TransportError
 
+    args.locale = args.locale or DEFAULT_LOCALE
     try:
         device = _device(args)
         if args.session:
@@ -134,8 +136,10 @@ def ask(args: argparse.Namespace) -> int:
 
 def chat(args: argparse.Namespace) -> int:
     """A conversation at the prompt: each line is what you say."""
+    from skill.simulator.envelopes import DEFAULT_LOCALE
     from skill.simulator.transports import TransportError
 
+    args.locale = args.locale or DEFAULT_LOCALE
     try:
         device = _device(args)
     except TransportError as error:
@@ -171,7 +175,7 @@ def replay(args: argparse.Namespace) -> int:
     for name in args.dialogs:
         try:
             dialog = load_dialog(Path(name))
-            mismatch = play(dialog, _transport(args), skill_id=args.skill_id)
+            mismatch = play(dialog, _transport(args), skill_id=args.skill_id, locale=args.locale)
         except (DialogError, TransportError) as error:
             return _fail(f"replay: {error}")
         if mismatch is not None:
@@ -228,6 +232,8 @@ def _fail(message: str) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
+    from skill.simulator.envelopes import DEFAULT_LOCALE
+
     root = argparse.ArgumentParser(prog="python -m skill", description="Leg Cramp Guide, an Alexa skill.")
     commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -257,7 +263,11 @@ def parser() -> argparse.ArgumentParser:
             sub.add_argument("--json", action="store_true", help='print {"request": ..., "response": ...}')
         if name == "replay":
             sub.add_argument("dialogs", nargs="+", metavar="DIALOG.yaml")
-        _add_target_options(sub, voice=name != "replay")
+        _add_target_options(sub, voice=name != "replay", locale_default={
+            "ask": DEFAULT_LOCALE,
+            "chat": DEFAULT_LOCALE,
+            "replay": f"each dialog's own, else {DEFAULT_LOCALE}",
+        }[name])
     package_cmd = command("package", package, "validate, then build the Lambda bundle (zip)")
     package_cmd.add_argument("--output", default=DEFAULT_BUNDLE, help=f"the zip to write (default {DEFAULT_BUNDLE})")
     try:  # benchmarks/ sits beside skill/ in the repository, not in an installed copy
@@ -270,10 +280,11 @@ def parser() -> argparse.ArgumentParser:
     return root
 
 
-def _add_target_options(sub: argparse.ArgumentParser, voice: bool) -> None:
-    from skill.simulator.envelopes import DEFAULT_LOCALE, DEFAULT_SKILL_ID
+def _add_target_options(sub: argparse.ArgumentParser, voice: bool, locale_default: str) -> None:
+    from skill.simulator.envelopes import DEFAULT_SKILL_ID
 
-    sub.add_argument("--locale", default=DEFAULT_LOCALE, help=f"request locale (default {DEFAULT_LOCALE})")
+    # No default here: each command resolves it, so a locale given explicitly can win.
+    sub.add_argument("--locale", help=f"request locale (default: {locale_default})")
     sub.add_argument("--skill-id", default=DEFAULT_SKILL_ID, help="application id the requests carry")
     target = sub.add_mutually_exclusive_group()
     target.add_argument("--url", help="POST to a running web service instead of the skill in process")

@@ -280,6 +280,32 @@ def test_replay_command_shows_the_first_difference(tmp_path):
     assert f"Alexa said: {CONTENT.text('causes_intro')}" in result.stdout
 
 
+@pytest.mark.parametrize(
+    "dialog_locale, flags, sent",
+    [("en-AU", [], "en-AU"), ("en-AU", ["--locale", "en-GB"], "en-GB"), (None, [], "en-US"), (None, ["--locale", "en-IN"], "en-IN")],
+    ids=["the-dialogs-own", "flag-over-the-dialogs", "en-US-by-default", "flag-over-the-default"],
+)
+def test_replay_locale_flag_overrides_the_dialogs_locale(tmp_path, monkeypatch, capsys, dialog_locale, flags, sent):
+    from skill import __main__ as cli
+    from skill.simulator import transports
+
+    dialog = tmp_path / "locale.yaml"
+    dialog.write_text(("" if dialog_locale is None else f"locale: {dialog_locale}\n") + (
+        "steps:\n  - say: open leg cramp guide\n  - say: why do my legs cramp\n"
+    ))
+    locales = []
+    skill = transports.in_process()
+
+    def recording(envelope):
+        locales.append(envelope["request"]["locale"])
+        return skill(envelope)
+
+    monkeypatch.setattr(transports, "in_process", lambda: recording)
+    assert cli.main(["replay", *flags, str(dialog)]) == 0
+    assert f"ok: {dialog}: 2 steps" in capsys.readouterr().out
+    assert locales and set(locales) == {sent}
+
+
 def test_replay_refuses_a_malformed_dialog(tmp_path):
     dialog = tmp_path / "bad.yaml"
     dialog.write_text("steps:\n  - say: help\n    expect: {intnet: HelpIntent}\n")

@@ -106,9 +106,10 @@ def replay(
     dialog: Dialog,
     transport: Transport,
     skill_id: str = envelopes.DEFAULT_SKILL_ID,
+    locale: str | None = None,
 ) -> Mismatch | None:
-    """Play the dialog; the first mismatch, or None when every step matched."""
-    device = VirtualDevice(transport, locale=dialog.locale, skill_id=skill_id)
+    """Play the dialog (in ``locale`` if given, else its own); the first mismatch, or None."""
+    device = VirtualDevice(transport, locale=locale or dialog.locale, skill_id=skill_id)
     for number, (said, expect) in enumerate(dialog.steps, start=1):
         turn = device.say(said)
         problems = differences(turn, expect)
