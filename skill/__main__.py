@@ -120,16 +120,20 @@ def ask(args: argparse.Namespace) -> int:
     from skill.simulator.envelopes import DEFAULT_LOCALE
     from skill.simulator.transports import TransportError
 
+    session = Path(args.session) if args.session else None
+    explicit_locale = args.locale is not None
     args.locale = args.locale or DEFAULT_LOCALE
     try:
         device = _device(args)
-        if args.session:
-            device.load_session(Path(args.session))
+        if session is not None:
+            # The locale: --locale if given, else the session's, else the default.
+            device.load_session(session, restore_locale=not explicit_locale)
+            args.locale = device.locale
         turn = device.say(args.utterance)
     except (TransportError, ValueError) as error:
         return _fail(f"ask: {error}")
-    if args.session:
-        device.save_session(Path(args.session))
+    if session is not None:
+        device.save_session(session)
     print(turn.as_json() if args.json else turn.as_text())
     return _voice(args, turn.speech)
 
@@ -264,7 +268,7 @@ def parser() -> argparse.ArgumentParser:
         if name == "replay":
             sub.add_argument("dialogs", nargs="+", metavar="DIALOG.yaml")
         _add_target_options(sub, voice=name != "replay", locale_default={
-            "ask": DEFAULT_LOCALE,
+            "ask": f"the --session file's, else {DEFAULT_LOCALE}",
             "chat": DEFAULT_LOCALE,
             "replay": f"each dialog's own, else {DEFAULT_LOCALE}",
         }[name])

@@ -226,6 +226,26 @@ def test_ask_refuses_a_broken_session_file(tmp_path):
     assert session.read_text() == "{oops"  # nothing lost
 
 
+def test_ask_with_a_session_file_keeps_the_sessions_locale(tmp_path):
+    session = tmp_path / "session.json"
+
+    def locale_sent(*args: str) -> str:
+        result = run_cli("ask", *args, "--session", str(session), "--json")
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout)["request"]["request"]["locale"]
+
+    assert locale_sent("open leg cramp guide", "--locale", "en-GB") == "en-GB"
+    assert locale_sent("why do my legs cramp") == "en-GB"  # the session's locale, not en-US
+    assert locale_sent("yes", "--locale", "en-AU") == "en-AU"  # a locale given explicitly wins
+    assert locale_sent("next") == "en-AU"
+    assert json.loads(session.read_text())["locale"] == "en-AU"
+
+
+def test_ask_without_a_session_file_speaks_en_us():
+    result = run_cli("ask", "why do my legs cramp", "--json")
+    assert json.loads(result.stdout)["request"]["request"]["locale"] == "en-US"
+
+
 def test_chat_keeps_the_session_and_ends_it_on_exit():
     result = run_cli("chat", stdin="open leg cramp guide\nwhy do my legs cramp\nyes\n")
     assert result.returncode == 0, result.stderr

@@ -82,8 +82,9 @@ class VirtualDevice:
         state = {"locale": self.conversation.locale, "session": self.conversation.session}
         path.write_text(json.dumps(state, indent=2) + "\n", encoding="utf-8")
 
-    def load_session(self, path: Path) -> None:
-        """Resume the session in ``path``; a missing file means a new session."""
+    def load_session(self, path: Path, restore_locale: bool = True) -> None:
+        """Resume the session in ``path``, in the locale it was held in unless
+        ``restore_locale`` is false; a missing file means a new session."""
         if not path.exists():
             return
         try:
@@ -93,7 +94,21 @@ class VirtualDevice:
         session = state.get("session") if isinstance(state, dict) else None
         if session is not None and not (isinstance(session, dict) and isinstance(session.get("sessionId"), str)):
             raise ValueError(f"{path}: not a session file (no session id)")
+        locale = state.get("locale") if isinstance(state, dict) else None
+        if locale is not None and not isinstance(locale, str):
+            raise ValueError(f"{path}: not a session file (the locale is not a string)")
         self.conversation.session = session
+        if locale and restore_locale:
+            self.use_locale(locale)
+
+    def use_locale(self, locale: str) -> None:
+        """Speak in ``locale`` from the next turn on (requests and understanding)."""
+        self.conversation.locale = locale
+        self.understander = Understander.for_locale(locale)
+
+    @property
+    def locale(self) -> str:
+        return self.conversation.locale
 
 
 def _spoken(output_speech: dict[str, Any] | None) -> str:
