@@ -117,6 +117,7 @@ def ask(args: argparse.Namespace) -> int:
     """One turn of conversation; with --session FILE the session lives on in FILE."""
     from pathlib import Path
 
+    from skill.simulator.device import check_session_path
     from skill.simulator.envelopes import DEFAULT_LOCALE
     from skill.simulator.transports import TransportError
 
@@ -124,6 +125,8 @@ def ask(args: argparse.Namespace) -> int:
     explicit_locale = args.locale is not None
     args.locale = args.locale or DEFAULT_LOCALE
     try:
+        if session is not None:
+            check_session_path(session)  # before the turn is sent, so nothing is lost
         device = _device(args)
         if session is not None:
             # The locale: --locale if given, else the session's, else the default.
@@ -132,9 +135,15 @@ def ask(args: argparse.Namespace) -> int:
         turn = device.say(args.utterance)
     except (TransportError, ValueError) as error:
         return _fail(f"ask: {error}")
+    unsaved = None
     if session is not None:
-        device.save_session(session)
+        try:
+            device.save_session(session)
+        except OSError as error:  # checked above, so rare: permissions, a full disk
+            unsaved = f"ask: {session}: cannot save the session ({error.strerror or error})"
     print(turn.as_json() if args.json else turn.as_text())
+    if unsaved:
+        return _fail(unsaved)
     return _voice(args, turn.speech)
 
 

@@ -246,6 +246,25 @@ def test_ask_without_a_session_file_speaks_en_us():
     assert json.loads(result.stdout)["request"]["request"]["locale"] == "en-US"
 
 
+def test_ask_refuses_a_folder_as_session_file_before_sending(tmp_path):
+    result = run_cli("ask", "open leg cramp guide", "--session", str(tmp_path))
+    assert result.returncode == 2
+    assert result.stdout == ""  # nothing was sent, so no answer was lost
+    assert result.stderr == f"ask: {tmp_path}: is a folder; give a file to keep the session in\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_ask_refuses_a_session_file_in_a_missing_folder_before_sending(tmp_path):
+    session = tmp_path / "no-such-folder" / "session.json"
+    result = run_cli("ask", "open leg cramp guide", "--session", str(session))
+    assert result.returncode == 2
+    assert result.stdout == ""  # nothing was sent, so no answer was lost
+    assert result.stderr == (
+        f"ask: {session}: cannot keep the session there: the folder {session.parent} does not exist\n"
+    )
+    assert not session.parent.exists()
+
+
 def test_chat_keeps_the_session_and_ends_it_on_exit():
     result = run_cli("chat", stdin="open leg cramp guide\nwhy do my legs cramp\nyes\n")
     assert result.returncode == 0, result.stderr

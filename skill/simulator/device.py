@@ -91,6 +91,8 @@ class VirtualDevice:
             state = json.loads(path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as error:
             raise ValueError(f"{path}: not a session file ({error})") from None
+        except OSError as error:
+            raise ValueError(f"{path}: cannot read the session file ({error.strerror or error})") from None
         session = state.get("session") if isinstance(state, dict) else None
         if session is not None and not (isinstance(session, dict) and isinstance(session.get("sessionId"), str)):
             raise ValueError(f"{path}: not a session file (no session id)")
@@ -109,6 +111,14 @@ class VirtualDevice:
     @property
     def locale(self) -> str:
         return self.conversation.locale
+
+
+def check_session_path(path: Path) -> None:
+    """Refuse, before anything is sent, a session path that could not be written afterwards."""
+    if path.is_dir():
+        raise ValueError(f"{path}: is a folder; give a file to keep the session in")
+    if not path.parent.is_dir():
+        raise ValueError(f"{path}: cannot keep the session there: the folder {path.parent} does not exist")
 
 
 def _spoken(output_speech: dict[str, Any] | None) -> str:
