@@ -17,7 +17,7 @@ from skill.model import PACKAGE_DIR, model_path
 from skill.simulator.device import VirtualDevice
 from skill.simulator.envelopes import DEFAULT_SKILL_ID
 from skill.simulator.evaluate import CORPORA, CORPUS_DIR, evaluate, read_corpus
-from skill.simulator.nlu import FALLBACK, Understander, normalise
+from skill.simulator.nlu import AFFIRMATIONS, FALLBACK, NEGATIONS, NO, YES, Understander, _builtin_samples, normalise
 from skill.simulator.replay import load_dialog, replay
 from skill.simulator.transports import in_process, through_lambda
 
@@ -81,6 +81,36 @@ def test_case_punctuation_fillers_and_plurals_do_not_matter(understander, uttera
 
 def test_contractions_are_spelled_out():
     assert normalise("What's a cramp? I'm asking, don't laugh") == "what is a cramp i am asking do not laugh"
+
+
+@pytest.mark.parametrize(
+    "utterance", ["no that's okay", "no i'm ok", "nah that's ok", "no okay", "nope, okay", "i don't, okay"],
+)
+def test_a_no_that_shares_words_with_a_yes_is_a_no(understander, utterance):
+    assert understander.understand(utterance).intent == NO
+
+
+@pytest.mark.parametrize(
+    "utterance",
+    ["never okay", "i do not want that okay", "yes not interested", "yes i would not", "why not", "not sure",
+     "yeah no", "don't go ahead"],
+)
+def test_a_negation_word_never_reaches_yes(understander, utterance):
+    assert understander.understand(utterance).intent != YES
+
+
+@pytest.mark.parametrize(
+    "utterance", ["yes i'm good", "yeah i'm good", "yes i'm fine", "yup thanks", "yes i'm good thank you", "yeah, really"],
+)
+def test_an_affirmation_without_a_negation_never_reaches_no(understander, utterance):
+    assert understander.understand(utterance).intent != NO
+
+
+def test_no_yes_sample_says_no_and_no_no_sample_says_yes():
+    """Otherwise the polarity rule would make the sample unreachable."""
+    builtin = _builtin_samples()
+    assert not [s for s in builtin[YES] if set(normalise(s).split()) & NEGATIONS]
+    assert not [s for s in builtin[NO] if set(normalise(s).split()) & AFFIRMATIONS]
 
 
 @pytest.mark.parametrize(

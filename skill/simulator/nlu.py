@@ -22,6 +22,7 @@ from skill.simulator import envelopes
 BUILTIN_SAMPLES = Path(__file__).with_name("builtin_samples.json")
 EQUIVALENTS = Path(__file__).with_name("equivalents.json")
 FALLBACK = "AMAZON.FallbackIntent"
+YES, NO = "AMAZON.YesIntent", "AMAZON.NoIntent"
 
 # Below this weighted overlap a paraphrase is too far from every sample. Chosen
 # between the out-of-domain corpus (at most 0.38) and paraphrases (mostly 0.43+).
@@ -51,6 +52,12 @@ LAUNCH_VERBS = ("open", "start", "launch", "begin", "load", "run", "play", "use"
 ONE_SHOT_VERBS = ("ask", "tell")
 ONE_SHOT_LINKS = ("to", "about", "for", "if", "whether", "that")
 SLOT_TOKEN = "{%s}"
+# Word overlap cannot hear polarity: "no, that's okay" shares "okay" with a yes.
+# So a negation word anywhere rules out YesIntent, and an affirmation without
+# one rules out NoIntent. Whole words after normalise(), which spells "don't"
+# out as "do not" (and "isn't", "won't"... likewise).
+NEGATIONS = frozenset("no not nope nah never".split())
+AFFIRMATIONS = frozenset("yes yeah yep yup".split())
 
 
 @dataclass(frozen=True)
@@ -186,10 +193,11 @@ class Understander:
 
     def match(self, text: str, one_shot: bool = False) -> Interpretation:
         """The intent a (normalised) utterance reaches, without invocation words."""
-        exact = self._exact(text)
+        ruled_out = ruled_out_by_polarity(text)
+        exact = self._exact(text, ruled_out)
         if exact is not None:
             return Interpretation("IntentRequest", exact[0], exact[1], one_shot)
-        intent, slots, score = self._closest(text)
+        intent, slots, score = self._closest(text, ruled_out)
         if score < MATCH_THRESHOLD:
             return Interpretation("IntentRequest", FALLBACK, {}, one_shot, score)
         return Interpretation("IntentRequest", intent, slots, one_shot, score)
@@ -220,7 +228,9 @@ class Understander:
 
     # Matching -----------------------------------------------------------------
 
-    def _exact(self, text: str) -> tuple[str, dict[str, dict[str, Any]]] | None:
+    def _exact(
+        self, text: str, ruled_out: frozenset[str] = frozenset()
+    ) -> tuple[str, dict[str, dict[str, Any]]] | None:
         """A sample matched word for word; slots resolved where possible.
 
         A match whose slots resolve beats one that captured unknown words, and
@@ -230,6 +240,8 @@ class Understander:
         """
         unresolved: tuple[str, dict[str, dict[str, Any]]] | None = None
         for sample in self.samples:
+            if sample.intent in ruled_out:
+                continue
             found = sample.pattern.fullmatch(text)
             if not found:
                 continue
@@ -249,11 +261,15 @@ class Understander:
         slot_type = self.intent_slots[intent][slot_name]
         return slot_type not in self.slot_types or self._resolve(slot_type, spoken) is not None
 
-    def _closest(self, text: str) -> tuple[str, dict[str, dict[str, Any]], float]:
+    def _closest(
+        self, text: str, ruled_out: frozenset[str] = frozenset()
+    ) -> tuple[str, dict[str, dict[str, Any]], float]:
         words, spotted = self._spot_slot_values(text)
         utterance = frozenset(canonical_stems(" ".join(words)))
         best: tuple[str, dict[str, dict[str, Any]], float] = (FALLBACK, {}, 0.0)
         for sample in self.samples:
+            if sample.intent in ruled_out:
+                continue
             slot_names = self.intent_slots.get(sample.intent, {})
             placeholders = {
                 SLOT_TOKEN % name: SLOT_TOKEN % slot_type for name, slot_type in slot_names.items()
@@ -360,6 +376,16 @@ class Understander:
             for token in re.split(r"(\{\w+\})", normalised)
         )
         return Sample(intent, normalised, frozenset(canonical_stems(normalised)), re.compile(pattern))
+
+
+def ruled_out_by_polarity(text: str) -> frozenset[str]:
+    """YesIntent if the (normalised) words hold a negation; else NoIntent if they hold an affirmation."""
+    words = set(text.split())
+    if words & NEGATIONS:
+        return frozenset({YES})
+    if words & AFFIRMATIONS:
+        return frozenset({NO})
+    return frozenset()
 
 
 @lru_cache(maxsize=None)
