@@ -305,7 +305,7 @@ def _add_target_options(sub: argparse.ArgumentParser, voice: bool, locale_defaul
     sub.add_argument("--sign", metavar="DIR", help="with --url: sign requests with the test chain in DIR (made on first use)")
     if voice:
         sub.add_argument("--voice", action="store_true", help="also speak answers with espeak-ng")
-        sub.add_argument("--wav", metavar="FILE", help="write the spoken answer to FILE (espeak-ng)")
+        sub.add_argument("--wav", metavar="FILE", help="write the spoken answer to FILE instead of speaking it (espeak-ng)")
 
 
 def main(argv: list[str] | None = None) -> int:

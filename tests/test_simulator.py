@@ -394,6 +394,17 @@ def test_wav_holds_the_spoken_answer(tmp_path):
     assert 10 < seconds < 60
 
 
+def test_voice_with_wav_writes_the_file_instead_of_speaking(tmp_path):
+    calls = tmp_path / "calls.log"
+    fake = tmp_path / "espeak-ng"  # records how it was called, one line a call
+    fake.write_text(f'#!/bin/sh\necho "$@" >> {calls}\n')
+    fake.chmod(0o755)
+    wav = tmp_path / "answer.wav"
+    result = run_cli("ask", "help", "--voice", "--wav", str(wav), env={**os.environ, "PATH": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    assert calls.read_text().splitlines() == [f"-v en-us -s 160 -w {wav} --stdin"]  # once, to the file
+
+
 def test_voice_without_espeak_says_how_to_get_it(tmp_path):
     env = {**os.environ, "PATH": str(tmp_path)}
     result = run_cli("ask", "help", "--voice", env=env)
