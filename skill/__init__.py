@@ -24,11 +24,9 @@ def build_skill(skill_id: str | None = None) -> CustomSkill:
     """The one skill object. With ``skill_id`` it refuses other skills' requests."""
     builder = SkillBuilder()
     builder.skill_id = skill_id or None
-    for intent_name, answer_for in handlers.INTENT_ANSWERS.items():
-        builder.add_request_handler(handlers.IntentHandler(intent_name, answer_for))
-    builder.add_request_handler(handlers.LaunchHandler())
+    builder.add_request_handler(handlers.AnswerHandler("IntentRequest", handlers.intent_answer))
+    builder.add_request_handler(handlers.AnswerHandler("LaunchRequest", handlers.welcome))
     builder.add_request_handler(handlers.SessionEndedHandler())
-    builder.add_request_handler(handlers.UnknownIntentHandler())
     builder.add_request_handler(handlers.OtherRequestHandler())
     builder.add_global_request_interceptor(handlers.OwnSessionState())
     builder.add_global_request_interceptor(handlers.LogRequest())

@@ -107,10 +107,12 @@ def accept_offer(content: Content, offer: str | None) -> Answer:
     index = offered_cause(offer, len(content.causes))
     if index is not None:
         return cause_detail(content, index)
-    topics = {OFFER_CAUSES: causes, OFFER_PREVENTION: prevention, OFFER_SEE_DOCTOR: see_doctor}
-    if offer in topics:
-        return topics[offer](content)
+    if offer in OFFERED_TOPICS:
+        return OFFERED_TOPICS[offer](content)
     return prompt(content, "ask_anything")
+
+
+OFFERED_TOPICS = {OFFER_CAUSES: causes, OFFER_PREVENTION: prevention, OFFER_SEE_DOCTOR: see_doctor}
 
 
 def decline_offer(content: Content, offer: str | None) -> Answer:

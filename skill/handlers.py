@@ -17,7 +17,7 @@ from ask_sdk_core.dispatch_components import (
     AbstractRequestInterceptor,
 )
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import get_intent_name, get_request_type, is_intent_name, is_request_type
+from ask_sdk_core.utils import get_intent_name, get_request_type, is_request_type
 from ask_sdk_model import Response
 from ask_sdk_model.slu.entityresolution import StatusCode
 from ask_sdk_model.ui import SimpleCard
@@ -30,8 +30,9 @@ from skill.speech import MAX_SPEECH_CHARS, spoken, ssml_to_text, to_ssml
 log = logging.getLogger("skill")
 
 CAUSE_SLOT = "cause"
-# The session state the skill writes (see ``respond``) and the most it can add up to:
-# two answers of at most MAX_SPEECH_CHARS each, and two short fields.
+# The session state the skill writes (see ``respond``). "last" holds a speech and a
+# reprompt of at most MAX_SPEECH_CHARS each; the third allowance covers JSON
+# escaping and the two short fields, so honest state always fits.
 SESSION_KEYS = ("offer", "cause_index", "last")
 MAX_SESSION_STATE_CHARS = 3 * MAX_SPEECH_CHARS
 
@@ -125,9 +126,13 @@ def _speakable(text: Any) -> bool:
     return len(ssml) <= MAX_SPEECH_CHARS and bool(ssml_to_text(ssml))
 
 
+def welcome(turn: Turn) -> Answer:
+    return answers.prompt(turn.content, "welcome")
+
+
 def start_over(turn: Turn) -> Answer:
     turn.reset()
-    return answers.prompt(turn.content, "welcome")
+    return welcome(turn)
 
 
 def cause_detail(turn: Turn) -> Answer:
@@ -162,37 +167,26 @@ INTENT_ANSWERS: dict[str, Callable[[Turn], Answer]] = {
 }
 
 
-class IntentHandler(AbstractRequestHandler):
-    def __init__(self, intent_name: str, answer_for: Callable[[Turn], Answer]) -> None:
-        self.intent_name = intent_name
+def intent_answer(turn: Turn) -> Answer:
+    """The answer for the request's intent; one the skill does not know (a newer
+    model, a hand-made request) gets the fallback."""
+    fallback = INTENT_ANSWERS["AMAZON.FallbackIntent"]
+    return INTENT_ANSWERS.get(get_intent_name(turn.handler_input), fallback)(turn)
+
+
+class AnswerHandler(AbstractRequestHandler):
+    """Answers one request type: ``answer_for`` decides what to say, ``respond`` renders it."""
+
+    def __init__(self, request_type: str, answer_for: Callable[[Turn], Answer]) -> None:
+        self.is_for = is_request_type(request_type)
         self.answer_for = answer_for
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return is_intent_name(self.intent_name)(handler_input)
+        return self.is_for(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = Turn(handler_input)
         return respond(handler_input, turn, self.answer_for(turn))
-
-
-class LaunchHandler(AbstractRequestHandler):
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return is_request_type("LaunchRequest")(handler_input)
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        turn = Turn(handler_input)
-        return respond(handler_input, turn, answers.prompt(turn.content, "welcome"))
-
-
-class UnknownIntentHandler(AbstractRequestHandler):
-    """An intent the skill does not know (a newer model, a hand-made request)."""
-
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return is_request_type("IntentRequest")(handler_input)
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        turn = Turn(handler_input)
-        return respond(handler_input, turn, answers.prompt(turn.content, "fallback"))
 
 
 class SessionEndedHandler(AbstractRequestHandler):

@@ -42,6 +42,12 @@ class Content:
             Cause(**{**cause, "synonyms": tuple(cause["synonyms"])}) for cause in data["causes"]
         )
         self._messages: dict[str, dict[str, str]] = data["messages"]
+        # Every way of naming a cause, normalised once, for requests without entity resolution.
+        self._cause_by_words = {
+            normalise(name): index
+            for index, cause in reversed(list(enumerate(self.causes)))
+            for name in (cause.id.replace("_", " "), cause.name, *cause.synonyms)
+        }
 
     def text(self, key: str, **fields: str) -> str:
         return self._messages[key]["text"].format(**fields)
@@ -64,12 +70,7 @@ class Content:
         Alexa normally resolves the slot itself; this serves requests that
         carry no entity resolution, such as hand-made test events.
         """
-        spoken = normalise(words)
-        for index, cause in enumerate(self.causes):
-            names = (cause.id.replace("_", " "), cause.name, *cause.synonyms)
-            if spoken in {normalise(name) for name in names}:
-                return index
-        return None
+        return self._cause_by_words.get(normalise(words))
 
 
 def normalise(words: str) -> str:
