@@ -185,10 +185,14 @@ def replay(args: argparse.Namespace) -> int:
     from skill.simulator.replay import DialogError, load_dialog, replay as play
     from skill.simulator.transports import TransportError
 
+    try:
+        transport = _transport(args)  # once: each target is costly to set up (skill, Lambda module)
+    except TransportError as error:
+        return _fail(f"replay: {error}")
     for name in args.dialogs:
         try:
             dialog = load_dialog(Path(name))
-            mismatch = play(dialog, _transport(args), skill_id=args.skill_id, locale=args.locale)
+            mismatch = play(dialog, transport, skill_id=args.skill_id, locale=args.locale)
         except (DialogError, TransportError) as error:
             return _fail(f"replay: {error}")
         if mismatch is not None:

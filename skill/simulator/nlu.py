@@ -68,7 +68,6 @@ class Interpretation:
     intent: str | None = None
     slots: dict[str, dict[str, Any]] = field(default_factory=dict)
     one_shot: bool = False  # "ask <invocation> ...": a request that opens a new session
-    score: float = 1.0
 
     def request(self) -> dict[str, Any]:
         if self.request_type == "LaunchRequest":
@@ -81,13 +80,14 @@ class SlotValue:
     id: str
     name: str
     phrases: tuple[str, ...]  # the name and its synonyms, normalised
+    phrase_stems: tuple[tuple[str, ...], ...]  # the same, stemmed once for matching
 
 
 @dataclass(frozen=True)
 class Sample:
     intent: str
     text: str  # normalised, with "{slot}" placeholders
-    stems: frozenset[str]
+    stems: frozenset[str]  # canonical stems, each slot as its type's token ("{LEG_CRAMP_CAUSE}")
     pattern: re.Pattern[str]
 
     @property
@@ -199,8 +199,8 @@ class Understander:
             return Interpretation("IntentRequest", exact[0], exact[1], one_shot)
         intent, slots, score = self._closest(text, ruled_out)
         if score < MATCH_THRESHOLD:
-            return Interpretation("IntentRequest", FALLBACK, {}, one_shot, score)
-        return Interpretation("IntentRequest", intent, slots, one_shot, score)
+            return Interpretation("IntentRequest", FALLBACK, {}, one_shot)
+        return Interpretation("IntentRequest", intent, slots, one_shot)
 
     # Invocation ---------------------------------------------------------------
 
@@ -270,17 +270,12 @@ class Understander:
         for sample in self.samples:
             if sample.intent in ruled_out:
                 continue
-            slot_names = self.intent_slots.get(sample.intent, {})
-            placeholders = {
-                SLOT_TOKEN % name: SLOT_TOKEN % slot_type for name, slot_type in slot_names.items()
-            }
-            sample_stems = frozenset(placeholders.get(token, token) for token in sample.stems)
-            score = self._overlap(utterance, sample_stems)
+            score = self._overlap(utterance, sample.stems)
             if score > best[2]:
                 slots = {
                     name: spotted[slot_type]
-                    for name, slot_type in slot_names.items()
-                    if slot_type in spotted and SLOT_TOKEN % slot_type in sample_stems
+                    for name, slot_type in self.intent_slots.get(sample.intent, {}).items()
+                    if slot_type in spotted and SLOT_TOKEN % slot_type in sample.stems
                 }
                 best = (sample.intent, self._fill(sample.intent, slots), score)
         return best
@@ -292,11 +287,10 @@ class Understander:
         best: tuple[int, int, str] | None = None  # start, length, slot type
         for slot_type, values in self.slot_types.items():
             for value in values:
-                for phrase in value.phrases:
-                    phrase_stems = stems(phrase)
+                for phrase_stems in value.phrase_stems:
                     size = len(phrase_stems)
                     for start in range(len(words) - size + 1):
-                        if word_stems[start:start + size] == phrase_stems and (best is None or size > best[1]):
+                        if tuple(word_stems[start:start + size]) == phrase_stems and (best is None or size > best[1]):
                             best = (start, size, slot_type)
         if best is None:
             return words, {}
@@ -346,28 +340,12 @@ class Understander:
         return slots
 
     def _resolve(self, slot_type: str, spoken: str) -> SlotValue | None:
-        spoken_stems = stems(normalise(spoken))
-        for value in self.slot_types[slot_type]:
-            if any(stems(phrase) == spoken_stems for phrase in value.phrases):
-                return value
-        return None
+        spoken_stems = tuple(stems(normalise(spoken)))
+        return next((value for value in self.slot_types[slot_type] if spoken_stems in value.phrase_stems), None)
 
     @staticmethod
     def _slot_types(types: Iterable[dict[str, Any]]) -> dict[str, list[SlotValue]]:
-        return {
-            slot_type["name"]: [
-                SlotValue(
-                    id=value.get("id") or value["name"]["value"],
-                    name=value["name"]["value"],
-                    phrases=tuple(
-                        normalise(phrase)
-                        for phrase in [value["name"]["value"], *value["name"].get("synonyms", [])]
-                    ),
-                )
-                for value in slot_type.get("values", [])
-            ]
-            for slot_type in types
-        }
+        return {slot_type["name"]: [_slot_value(value) for value in slot_type.get("values", [])] for slot_type in types}
 
     def _sample(self, intent: str, text: str) -> Sample:
         normalised = normalise(text)
@@ -375,7 +353,16 @@ class Understander:
             f"(?P<{token[1:-1]}>.+?)" if token.startswith("{") else re.escape(token)
             for token in re.split(r"(\{\w+\})", normalised)
         )
-        return Sample(intent, normalised, frozenset(canonical_stems(normalised)), re.compile(pattern))
+        # "{cause}" compares as "{LEG_CRAMP_CAUSE}", the token a spotted value becomes.
+        typed = {SLOT_TOKEN % name: SLOT_TOKEN % slot_type for name, slot_type in self.intent_slots[intent].items()}
+        sample_stems = frozenset(typed.get(token, token) for token in canonical_stems(normalised))
+        return Sample(intent, normalised, sample_stems, re.compile(pattern))
+
+
+def _slot_value(value: dict[str, Any]) -> SlotValue:
+    name = value["name"]["value"]
+    phrases = tuple(normalise(phrase) for phrase in [name, *value["name"].get("synonyms", [])])
+    return SlotValue(value.get("id") or name, name, phrases, tuple(tuple(stems(phrase)) for phrase in phrases))
 
 
 def ruled_out_by_polarity(text: str) -> frozenset[str]:
