@@ -18,20 +18,18 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from skill.model import REPO_ROOT
+from skill.paths import BUILD_DIR, DIST_DIR, LAMBDA_DIR, LAMBDA_ENTRY, SKILL_DIR
 
-SKILL_DIR = REPO_ROOT / "skill"
-LAMBDA_DIR = REPO_ROOT / "lambda"
-HANDLER = LAMBDA_DIR / "lambda_function.py"
+HANDLER = LAMBDA_ENTRY
 REQUIREMENTS = LAMBDA_DIR / "requirements.txt"
 TEMPLATE = LAMBDA_DIR / "template.yaml"
-DEFAULT_OUTPUT = REPO_ROOT / "dist" / "skill-lambda.zip"
-BUILD_DIR = REPO_ROOT / "build"
+DEFAULT_OUTPUT = DIST_DIR / "skill-lambda.zip"
 
 # Parts of skill/ that only the CLI, web service, simulator and checks use.
 LEFT_OUT = (
     "__main__.py",
     "packaging.py",
+    "paths.py",
     "schemas.py",
     "web/",
     "simulator/",

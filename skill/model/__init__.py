@@ -15,11 +15,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from skill.paths import PACKAGE_DIR, REPO_ROOT
+
 MODEL_SOURCE_DIR = Path(__file__).resolve().parent
-# The checkout's root, defined here only: the simulator, packaging and checks import it
-# (this module needs only the standard library, so the simulator can import it lightly).
-REPO_ROOT = MODEL_SOURCE_DIR.parent.parent
-PACKAGE_DIR = REPO_ROOT / "interaction_model"
 
 SAMPLES_PATH = MODEL_SOURCE_DIR / "samples.yaml"
 MANIFEST_NAME = "skill.json"

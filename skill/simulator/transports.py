@@ -15,10 +15,9 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from skill.model import REPO_ROOT
+from skill.paths import LAMBDA_ENTRY
 from skill.simulator.session import Transport
 
-LAMBDA_ENTRY = REPO_ROOT / "lambda" / "lambda_function.py"
 
 
 class TransportError(RuntimeError):
