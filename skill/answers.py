@@ -1,21 +1,24 @@
 """What the skill says, composed from content: the conversation's logic.
 
-Nothing here knows about ask-sdk or HTTP. Each function takes the locale's
-``Content`` and returns an ``Answer``; ``skill.speech`` turns it into a response.
+Nothing here knows about ask-sdk or HTTP. Each function takes the session's
+``Lines`` (the locale's content as this session has heard it) and returns an
+``Answer``; ``skill.speech`` turns it into a response.
 """
 
 from __future__ import annotations
 
+import zlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from skill.content import Content
+from skill.content import Content, Term
 
-# What "yes" does after each offer. A cause offer carries its index: "cause:1".
-OFFER_CAUSES = "causes"
-OFFER_PREVENTION = "prevention"
-OFFER_SEE_DOCTOR = "see_doctor"
+# What "yes" (or "tell me more") does after each question. Offers that name a
+# cause carry its index: "cause:1" is its detail, "more:1" what helps with it.
 OFFER_ANYTHING_ELSE = "anything_else"
-CAUSE_OFFER_PREFIX = "cause:"
+ANSWER_PREFIX, CAUSE_PREFIX, MORE_PREFIX = "answer:", "cause:", "more:"
+# The one list the skill reads out; "the second one" picks from it.
+CAUSES_LIST = "causes"
 
 
 @dataclass(frozen=True)
@@ -24,10 +27,13 @@ class Answer:
 
     text: str
     question: str | None = None
-    reprompt: str | None = None
     card_title: str | None = None
     offer: str | None = None
+    # What the answer was about ("cause:0", "more:0", "answer:duration"), so
+    # "tell me more" knows whether anything more is left to say.
+    subject: str | None = None
     cause_index: int | None = None
+    listed: str | None = None  # the list the answer read out, if any
     end_session: bool = False
 
     @property
@@ -36,129 +42,240 @@ class Answer:
         return self.card_title is not None
 
 
-def prompt(content: Content, key: str, offer: str | None = None, **fields: str) -> Answer:
-    """A conversational message that asks something and keeps the microphone open."""
-    text = content.text(key, **fields)
-    return Answer(text=text, reprompt=content.reprompt(key) or text, offer=offer)
+def digest(line: str) -> str:
+    """A short, stable name for a line, for the session's memory of what it heard."""
+    return format(zlib.crc32(line.encode("utf-8")), "08x")
 
 
-def goodbye(content: Content) -> Answer:
-    return Answer(text=content.text("goodbye"), end_session=True)
+Picker = Callable[[list[str], dict[str, int]], str]
 
 
-def causes(content: Content) -> Answer:
-    first = content.causes[0]
-    text = " ".join(
-        [content.text("causes_intro")]
-        + [cause.summary for cause in content.causes]
-        + [content.text("seek_care")]
+def least_recently_heard(wordings: list[str], heard: dict[str, int]) -> str:
+    """A wording not heard yet, in content order; else the one heard longest ago."""
+    return min(wordings, key=lambda line: heard.get(digest(line), -1))
+
+
+def longest(wordings: list[str], heard: dict[str, int]) -> str:
+    """The longest wording: what the length checks measure."""
+    return max(wordings, key=lambda line: len(line.split()))
+
+
+class Lines:
+    """A locale's content as one session hears it.
+
+    Messages with several wordings (the seek-care advice, the questions) come
+    out in a wording the person has not heard yet this session, so walking
+    the causes never says the same sentence twice.
+    """
+
+    def __init__(self, content: Content, heard: Iterable[str] = (), pick: Picker = least_recently_heard) -> None:
+        self.content = content
+        self._heard = {name: order for order, name in enumerate(heard)}
+        self._pick = pick
+        self.picked: list[str] = []
+
+    def say(self, key: str, **fields: str) -> str:
+        wordings = [wording.format(**fields) for wording in self.content.variants(key)]
+        line = wordings[0] if len(wordings) == 1 else self._pick(wordings, self._heard)
+        if len(wordings) > 1:
+            name = digest(line)
+            self._heard[name] = len(self._heard) + len(self.picked)
+            self.picked.append(name)
+        return line
+
+
+# Prompts ----------------------------------------------------------------------
+
+
+def prompt(lines: Lines, key: str, offer: str | None = None, **fields: str) -> Answer:
+    """A message that asks something: its own question, or an open one."""
+    text = lines.say(key, **fields)
+    question = lines.content.question(key) or lines.say("ask_anything")
+    listed = CAUSES_LIST if key in LISTING_PROMPTS else None
+    return Answer(text=text, question=question, offer=offer, listed=listed)
+
+
+# Prompts that name the three causes, so "the second one" can follow them.
+LISTING_PROMPTS = frozenset({"which_cause", "unknown_cause", "no_list"})
+
+
+def welcome(lines: Lines) -> Answer:
+    return prompt(lines, "welcome")
+
+
+def goodbye(lines: Lines) -> Answer:
+    return Answer(text=lines.say("goodbye"), end_session=True)
+
+
+def emergency(lines: Lines) -> Answer:
+    """Said first and alone: where to get help, and that the skill cannot judge."""
+    content = lines.content
+    text = lines.say("emergency", emergency_number=content.emergency_number)
+    return Answer(text=text, card_title=content.title("emergency"), end_session=True)
+
+
+# Content answers --------------------------------------------------------------
+
+
+def causes(lines: Lines) -> Answer:
+    content = lines.content
+    entry = content.answers["causes"]
+    text = _join(entry.text, *(cause.summary for cause in content.causes), lines.say("seek_care"))
+    question, offer = _offer(lines, f"{CAUSE_PREFIX}0")
+    return Answer(
+        text, question, entry.title, offer, subject=f"{ANSWER_PREFIX}causes", listed=CAUSES_LIST
     )
-    return _informational(
-        content,
-        text,
-        title=content.title("causes_intro"),
-        question=content.text("offer_first_cause", cause=first.name),
-        offer=cause_offer(0),
-    )
 
 
-def cause_detail(content: Content, index: int) -> Answer:
-    cause = content.causes[index]
-    text = " ".join([cause.detail, cause.prevention, content.text("seek_care")])
-    if index + 1 < len(content.causes):
-        following = content.causes[index + 1]
-        question = content.text("offer_next_cause", cause=following.name)
-        offer = cause_offer(index + 1)
-    else:
-        question, offer = content.text("offer_prevention"), OFFER_PREVENTION
-    return _informational(
-        content, text, title=cause.title, question=question, offer=offer, cause_index=index
-    )
+def topic(lines: Lines, key: str) -> Answer:
+    """A direct answer to one question, then an offer of the one that follows it."""
+    if key == "causes":
+        return causes(lines)
+    entry = lines.content.answers[key]
+    text = _join(entry.text, lines.say("seek_care") if entry.seek_care else "")
+    question, offer = _offer(lines, _as_offer(entry.offer))
+    return Answer(text, question, entry.title, offer, subject=f"{ANSWER_PREFIX}{key}")
 
 
-def about_spasms(content: Content) -> Answer:
-    return _topic(content, "about_spasms", "offer_causes", OFFER_CAUSES)
+def cause_detail(lines: Lines, index: int) -> Answer:
+    cause = lines.content.causes[index]
+    text = _join(cause.detail, lines.say("seek_care"))
+    question, offer = _offer(lines, f"{MORE_PREFIX}{index}")
+    return Answer(text, question, cause.title, offer, subject=f"{CAUSE_PREFIX}{index}", cause_index=index)
 
 
-def prevention(content: Content) -> Answer:
-    return _topic(content, "prevention", "offer_see_doctor", OFFER_SEE_DOCTOR)
+def cause_more(lines: Lines, index: int) -> Answer:
+    """What helps with one cause: the rest of what the source says about it."""
+    cause = lines.content.causes[index]
+    question, offer = _offer(lines, _after_cause(lines.content, index), "offer_next_cause")
+    return Answer(cause.more, question, cause.title, offer, subject=f"{MORE_PREFIX}{index}", cause_index=index)
 
 
-def see_doctor(content: Content) -> Answer:
-    return _topic(content, "see_doctor", "offer_anything_else", OFFER_ANYTHING_ELSE)
+def said_all(lines: Lines, index: int) -> Answer:
+    """"Tell me more" when nothing more is left: say so, and offer what comes next."""
+    text = lines.say("cause_said_all", cause=lines.content.causes[index].name)
+    question, offer = _offer(lines, _after_cause(lines.content, index), "offer_next_cause")
+    return Answer(text, question, offer=offer, subject=f"{MORE_PREFIX}{index}", cause_index=index)
 
 
-def next_cause(content: Content, current: int | None) -> Answer:
+def more(lines: Lines, subject: str | None, offer: str | None) -> Answer:
+    """"Tell me more": more on what was just said, never a silent change of subject."""
+    count = len(lines.content.causes)
+    detail, more_of = _indexed(subject, CAUSE_PREFIX, count), _indexed(subject, MORE_PREFIX, count)
+    if detail is not None:
+        return cause_more(lines, detail)
+    if more_of is not None:
+        return said_all(lines, more_of)
+    if offer not in (None, OFFER_ANYTHING_ELSE):
+        return accept_offer(lines, offer)
+    return prompt(lines, "which_cause")
+
+
+def next_cause(lines: Lines, current: int | None) -> Answer:
     following = 0 if current is None else current + 1
-    if following >= len(content.causes):
-        return prompt(content, "last_cause_reached", offer=OFFER_ANYTHING_ELSE)
-    return cause_detail(content, following)
+    if following >= len(lines.content.causes):
+        text = lines.say("last_cause_reached")
+        question, offer = _offer(lines, f"{ANSWER_PREFIX}prevention")
+        return Answer(text, question, offer=offer)
+    return cause_detail(lines, following)
 
 
-def previous_cause(content: Content, current: int | None) -> Answer:
+def previous_cause(lines: Lines, current: int | None) -> Answer:
     if not current:
-        first = content.causes[0].name
-        return prompt(content, "first_cause_reached", offer=cause_offer(0), cause=first)
-    return cause_detail(content, current - 1)
+        question, offer = _offer(lines, f"{CAUSE_PREFIX}0")
+        return Answer(lines.say("first_cause_reached"), question, offer=offer)
+    return cause_detail(lines, current - 1)
 
 
-def accept_offer(content: Content, offer: str | None) -> Answer:
+def list_item(lines: Lines, position: Term | None, listed: str | None) -> Answer:
+    """"The second one": an item of the list just heard."""
+    if listed != CAUSES_LIST:
+        return prompt(lines, "no_list")
+    if position is None or position.index is None:
+        return prompt(lines, "which_cause")
+    return cause_detail(lines, position.index % len(lines.content.causes))
+
+
+def other_topic(lines: Lines, topic: Term | None) -> Answer:
+    if topic is None:
+        return prompt(lines, "other_topic_unnamed")
+    return prompt(lines, "other_topic", topic=topic.name)
+
+
+def not_covered(lines: Lines, topic: Term | None) -> Answer:
+    """Say plainly that the source is silent, then offer what it does say nearby."""
+    if topic is None or topic.related not in lines.content.answers:
+        return prompt(lines, "not_covered_unnamed")
+    text = lines.say("not_covered", topic=topic.name)
+    question, offer = _offer(lines, f"{ANSWER_PREFIX}{topic.related}")
+    return Answer(text, question, offer=offer)
+
+
+# Yes and no -------------------------------------------------------------------
+
+
+def accept_offer(lines: Lines, offer: str | None) -> Answer:
     """Answer "yes" by doing what the last question offered."""
-    index = offered_cause(offer, len(content.causes))
-    if index is not None:
-        return cause_detail(content, index)
-    if offer in OFFERED_TOPICS:
-        return OFFERED_TOPICS[offer](content)
-    return prompt(content, "ask_anything")
+    count = len(lines.content.causes)
+    for prefix, answer_for in ((CAUSE_PREFIX, cause_detail), (MORE_PREFIX, cause_more)):
+        index = _indexed(offer, prefix, count)
+        if index is not None:
+            return answer_for(lines, index)
+    key = offer.removeprefix(ANSWER_PREFIX) if offer and offer.startswith(ANSWER_PREFIX) else None
+    if key in lines.content.answers:
+        return topic(lines, key)
+    return Answer(lines.say("ask_anything"))
 
 
-OFFERED_TOPICS = {OFFER_CAUSES: causes, OFFER_PREVENTION: prevention, OFFER_SEE_DOCTOR: see_doctor}
-
-
-def decline_offer(content: Content, offer: str | None) -> Answer:
+def decline_offer(lines: Lines, offer: str | None) -> Answer:
     """Answer "no": turn down an offer, or leave when nothing else is wanted."""
     if offer in (None, OFFER_ANYTHING_ELSE):
-        return goodbye(content)
-    return prompt(content, "offer_anything_else", offer=OFFER_ANYTHING_ELSE)
+        return goodbye(lines)
+    return Answer(lines.say("offer_anything_else"), offer=OFFER_ANYTHING_ELSE)
 
 
-def cause_offer(index: int) -> str:
-    return f"{CAUSE_OFFER_PREFIX}{index}"
+# Offers -----------------------------------------------------------------------
 
 
-def offered_cause(offer: str | None, cause_count: int) -> int | None:
-    """The cause index in an offer, or None; tolerant of tampered session data."""
-    if not offer or not offer.startswith(CAUSE_OFFER_PREFIX):
+def _offer(lines: Lines, offer: str | None, cause_question: str = "offer_cause") -> tuple[str, str]:
+    """The question that offers ``offer``, and the offer as the session keeps it.
+
+    ``cause_question`` words the offer of a cause: "offer_next_cause" while walking them.
+    """
+    content = lines.content
+    for prefix, key in ((CAUSE_PREFIX, cause_question), (MORE_PREFIX, "offer_cause_more")):
+        index = _indexed(offer, prefix, len(content.causes))
+        if index is not None:
+            return lines.say(key, cause=content.causes[index].name), offer or ""
+    key = offer.removeprefix(ANSWER_PREFIX) if offer else ""
+    if key in content.answers:
+        return lines.say("offer_answer", pitch=content.answers[key].pitch), f"{ANSWER_PREFIX}{key}"
+    return lines.say("offer_anything_else"), OFFER_ANYTHING_ELSE
+
+
+def _after_cause(content: Content, index: int) -> str:
+    """After one cause, the next; after the last, prevention."""
+    if index + 1 < len(content.causes):
+        return f"{CAUSE_PREFIX}{index + 1}"
+    return f"{ANSWER_PREFIX}prevention"
+
+
+def _as_offer(target: str | None) -> str | None:
+    """Content names an offer as an answer key or "cause:<index>"."""
+    if target is None or target.startswith(CAUSE_PREFIX):
+        return target
+    return f"{ANSWER_PREFIX}{target}"
+
+
+def _indexed(offer: str | None, prefix: str, count: int) -> int | None:
+    """The index in "<prefix><index>", or None; tolerant of tampered session data."""
+    if not offer or not offer.startswith(prefix):
         return None
-    number = offer[len(CAUSE_OFFER_PREFIX):]
-    if number.isdigit() and int(number) < cause_count:
+    number = offer[len(prefix):]
+    if number.isdigit() and int(number) < count:
         return int(number)
     return None
 
 
-def _topic(content: Content, key: str, question_key: str, offer: str) -> Answer:
-    return _informational(
-        content,
-        content.text(key),
-        title=content.title(key),
-        question=content.text(question_key),
-        offer=offer,
-    )
-
-
-def _informational(
-    content: Content,
-    text: str,
-    title: str | None,
-    question: str,
-    offer: str,
-    cause_index: int | None = None,
-) -> Answer:
-    return Answer(
-        text=text,
-        question=question,
-        reprompt=question,
-        card_title=title or content.skill_name,
-        offer=offer,
-        cause_index=cause_index,
-    )
+def _join(*parts: str) -> str:
+    return " ".join(part for part in parts if part)

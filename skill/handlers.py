@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from ask_sdk_core.dispatch_components import (
     AbstractExceptionHandler,
@@ -17,42 +18,60 @@ from ask_sdk_core.dispatch_components import (
     AbstractRequestInterceptor,
 )
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import get_intent_name, get_request_type, is_request_type
+from ask_sdk_core.utils import (
+    get_intent_name,
+    get_locale,
+    get_request_type,
+    get_slot,
+    is_new_session,
+    is_request_type,
+)
 from ask_sdk_model import Response
 from ask_sdk_model.slu.entityresolution import StatusCode
 from ask_sdk_model.ui import SimpleCard
 
 from skill import answers
-from skill.answers import Answer
-from skill.content import Content, load_content
+from skill.answers import Answer, Lines
+from skill.content import Content, Term, load_content
 from skill.speech import MAX_SPEECH_CHARS, spoken, ssml_to_text, to_ssml
 
 log = logging.getLogger("skill")
 
 CAUSE_SLOT = "cause"
+
 # The session state the skill writes (see ``respond``). "last" holds a speech and a
-# reprompt of at most MAX_SPEECH_CHARS each; the third allowance covers JSON
-# escaping and the two short fields, so honest state always fits.
-SESSION_KEYS = ("offer", "cause_index", "last")
+# question of at most MAX_SPEECH_CHARS each; the third allowance covers JSON
+# escaping, the short fields and the digests of what was heard.
+SESSION_KEYS = ("offer", "cause_index", "subject", "listed", "heard", "last")
 MAX_SESSION_STATE_CHARS = 3 * MAX_SPEECH_CHARS
+# Enough memory of wordings heard for every message with variants to rotate.
+MAX_HEARD = 48
 
 
 class Turn:
-    """One request as the answers see it: its content, state and slot."""
+    """One request as the answers see it: its content, state and slots."""
 
     def __init__(self, handler_input: HandlerInput) -> None:
         self.handler_input = handler_input
-        self.request = handler_input.request_envelope.request
-        self.content: Content = load_content(getattr(self.request, "locale", None))
+        self.content: Content = load_content(get_locale(handler_input))
         session = handler_input.request_envelope.session
         # Out-of-session requests (hand-made ones) still get answered, statelessly.
         self.state: dict[str, Any] = (
             handler_input.attributes_manager.session_attributes if session is not None else {}
         )
         # "Alexa, ask leg cramp guide why my legs cramp": answer, then end.
-        self.one_shot = bool(
-            session is not None and session.new and get_request_type(handler_input) == "IntentRequest"
+        self.one_shot = (
+            session is not None and is_new_session(handler_input) and is_request_type("IntentRequest")(handler_input)
         )
+        self.lines = Lines(self.content, heard=self._strings("heard"))
+
+    def _strings(self, key: str) -> list[str]:
+        value = self.state.get(key)
+        return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
+
+    def _text(self, key: str) -> str | None:
+        value = self.state.get(key)
+        return value if isinstance(value, str) else None
 
     @property
     def cause_index(self) -> int | None:
@@ -62,35 +81,55 @@ class Turn:
 
     @property
     def offer(self) -> str | None:
-        offer = self.state.get("offer")
-        return offer if isinstance(offer, str) else None
+        return self._text("offer")
 
-    def named_cause(self) -> tuple[bool, int | None]:
-        """Whether the person named a cause, and its index if it is one the skill knows.
+    @property
+    def subject(self) -> str | None:
+        return self._text("subject")
 
-        Entity resolution decides when Alexa sent it; a hand-made request's
-        words are matched against the causes' names and synonyms.
+    @property
+    def listed(self) -> str | None:
+        return self._text("listed")
+
+    def slot(self, name: str) -> tuple[str | None, str | None, bool]:
+        """What was said in a slot, the value id it resolved to, and whether Alexa resolved it at all.
+
+        Alexa resolves custom slot values itself; a hand-made request's words
+        are matched against the content's names and synonyms instead.
         """
-        slots = getattr(getattr(self.request, "intent", None), "slots", None) or {}
-        slot = slots.get(CAUSE_SLOT)
+        slot = get_slot(self.handler_input, name)
         if slot is None or not slot.value:
-            return False, None
-        resolutions = getattr(slot.resolutions, "resolutions_per_authority", None)
-        if not resolutions:
-            return True, self.content.find_cause(slot.value)
-        return True, self._resolved_cause(resolutions)
-
-    def _resolved_cause(self, resolutions: list[Any]) -> int | None:
-        for authority in resolutions:
+            return None, None, False
+        authorities = getattr(slot.resolutions, "resolutions_per_authority", None) or []
+        for authority in authorities:
             if authority.status and authority.status.code == StatusCode.ER_SUCCESS_MATCH:
                 for match in authority.values or []:
-                    index = self.content.cause_index(match.value.id)
-                    if index is not None:
-                        return index
-        return None
+                    return slot.value, match.value.id, True
+        return slot.value, None, bool(authorities)
+
+    def named_cause(self) -> tuple[str | None, int | None]:
+        """What the person called a cause, and its index if it is one the skill knows."""
+        said, value_id, resolved = self.slot(CAUSE_SLOT)
+        if said is None:
+            return None, None
+        if resolved:
+            return said, self.content.cause_index(value_id) if value_id else None
+        return said, self.content.find_cause(said)
+
+    def term(self, kind: str, slot_name: str) -> Term | None:
+        """The topic, symptom or list position a slot names, if the content knows it."""
+        said, value_id, resolved = self.slot(slot_name)
+        if said is None:
+            return None
+        if resolved:
+            return self.content.term(kind, value_id) if value_id else None
+        return self.content.find_term(kind, said)
 
     def reset(self) -> None:
+        heard = self.state.get("heard")
         self.state.clear()
+        if heard is not None:
+            self.state["heard"] = heard
 
 
 def respond(handler_input: HandlerInput, turn: Turn, answer: Answer) -> Response:
@@ -101,20 +140,32 @@ def respond(handler_input: HandlerInput, turn: Turn, answer: Answer) -> Response
     if answer.card_title:
         builder.set_card(SimpleCard(title=answer.card_title, content=answer.text))
     builder.set_should_end_session(end_session)
-    turn.state["offer"] = answer.offer
+    state = turn.state
+    state["offer"] = answer.offer
+    state["subject"] = answer.subject
     if answer.cause_index is not None:
-        turn.state["cause_index"] = answer.cause_index
-    turn.state["last"] = {"speech": speech, "reprompt": reprompt}
+        state["cause_index"] = answer.cause_index
+    if answer.listed is not None:
+        state["listed"] = answer.listed
+    state["heard"] = (turn._strings("heard") + turn.lines.picked)[-MAX_HEARD:]
+    state["last"] = {"text": answer.text if end_session else speech.removesuffix(f" {answer.question}"),
+                     "question": None if end_session else answer.question}
     return builder.response
 
 
 def repeat(turn: Turn) -> Answer:
+    """The last answer again, word for word, with the same question pending."""
     last = turn.state.get("last")
-    speech = last.get("speech") if isinstance(last, dict) else None
-    if not _speakable(speech):
-        return answers.prompt(turn.content, "nothing_to_repeat")
-    reprompt = last.get("reprompt")
-    return Answer(text=speech, reprompt=reprompt if _speakable(reprompt) else speech, offer=turn.offer)
+    text = last.get("text") if isinstance(last, dict) else None
+    if not _speakable(text):
+        return answers.prompt(turn.lines, "nothing_to_repeat")
+    question = last.get("question") if isinstance(last, dict) else None
+    return Answer(
+        text=text,
+        question=question if _speakable(question) else None,
+        offer=turn.offer,
+        subject=turn.subject,
+    )
 
 
 def _speakable(text: Any) -> bool:
@@ -126,44 +177,58 @@ def _speakable(text: Any) -> bool:
     return len(ssml) <= MAX_SPEECH_CHARS and bool(ssml_to_text(ssml))
 
 
-def welcome(turn: Turn) -> Answer:
-    return answers.prompt(turn.content, "welcome")
-
-
 def start_over(turn: Turn) -> Answer:
     turn.reset()
-    return welcome(turn)
+    return answers.welcome(turn.lines)
 
 
 def cause_detail(turn: Turn) -> Answer:
-    named, index = turn.named_cause()
-    if index is None and not named:
-        # "Tell me more" after "Would you like more about nerve compression?"
-        index = answers.offered_cause(turn.offer, len(turn.content.causes))
+    said, index = turn.named_cause()
     if index is not None:
-        return answers.cause_detail(turn.content, index)
+        return answers.cause_detail(turn.lines, index)
+    if said is None:  # "tell me more"
+        return answers.more(turn.lines, turn.subject, turn.offer)
+    # A name that is no cause may still be a symptom or a topic the content knows.
+    content = turn.content
+    if content.find_term("symptoms", said):
+        return answers.emergency(turn.lines)
+    uncovered = content.find_term("uncovered_topics", said)
+    if uncovered:
+        return answers.not_covered(turn.lines, uncovered)
+    other = content.find_term("other_topics", said)
+    if other:
+        return answers.other_topic(turn.lines, other)
     # Say plainly when the skill knows nothing of what was named, so the list is not heard as "no".
-    return answers.prompt(turn.content, "unknown_cause" if named else "which_cause")
+    return answers.prompt(turn.lines, "unknown_cause")
+
+
+def _topic_answers() -> dict[str, Callable[[Turn], Answer]]:
+    """One intent per direct answer; the content names each answer's intent."""
+    return {
+        entry.intent: (lambda turn, key=key: answers.topic(turn.lines, key))
+        for key, entry in load_content(None).answers.items()
+    }
 
 
 # Every intent the skill answers; the interaction-model lint checks it against the models.
 INTENT_ANSWERS: dict[str, Callable[[Turn], Answer]] = {
-    "CausesIntent": lambda turn: answers.causes(turn.content),
+    **_topic_answers(),
     "CauseDetailIntent": cause_detail,
-    "AboutSpasmsIntent": lambda turn: answers.about_spasms(turn.content),
-    "PreventionIntent": lambda turn: answers.prevention(turn.content),
-    "SeeDoctorIntent": lambda turn: answers.see_doctor(turn.content),
-    "AMAZON.HelpIntent": lambda turn: answers.prompt(turn.content, "help"),
-    "AMAZON.FallbackIntent": lambda turn: answers.prompt(turn.content, "fallback"),
-    "AMAZON.StopIntent": lambda turn: answers.goodbye(turn.content),
-    "AMAZON.CancelIntent": lambda turn: answers.goodbye(turn.content),
+    "ListItemIntent": lambda turn: answers.list_item(turn.lines, turn.term("list_positions", "position"), turn.listed),
+    "EmergencyIntent": lambda turn: answers.emergency(turn.lines),
+    "OtherTopicIntent": lambda turn: answers.other_topic(turn.lines, turn.term("other_topics", "topic")),
+    "NotCoveredIntent": lambda turn: answers.not_covered(turn.lines, turn.term("uncovered_topics", "topic")),
+    "AMAZON.HelpIntent": lambda turn: answers.prompt(turn.lines, "help"),
+    "AMAZON.FallbackIntent": lambda turn: answers.prompt(turn.lines, "fallback"),
+    "AMAZON.StopIntent": lambda turn: answers.goodbye(turn.lines),
+    "AMAZON.CancelIntent": lambda turn: answers.goodbye(turn.lines),
     "AMAZON.NavigateHomeIntent": start_over,
     "AMAZON.StartOverIntent": start_over,
-    "AMAZON.YesIntent": lambda turn: answers.accept_offer(turn.content, turn.offer),
-    "AMAZON.NoIntent": lambda turn: answers.decline_offer(turn.content, turn.offer),
+    "AMAZON.YesIntent": lambda turn: answers.accept_offer(turn.lines, turn.offer),
+    "AMAZON.NoIntent": lambda turn: answers.decline_offer(turn.lines, turn.offer),
     "AMAZON.RepeatIntent": repeat,
-    "AMAZON.NextIntent": lambda turn: answers.next_cause(turn.content, turn.cause_index),
-    "AMAZON.PreviousIntent": lambda turn: answers.previous_cause(turn.content, turn.cause_index),
+    "AMAZON.NextIntent": lambda turn: answers.next_cause(turn.lines, turn.cause_index),
+    "AMAZON.PreviousIntent": lambda turn: answers.previous_cause(turn.lines, turn.cause_index),
 }
 
 
@@ -172,6 +237,10 @@ def intent_answer(turn: Turn) -> Answer:
     model, a hand-made request) gets the fallback."""
     fallback = INTENT_ANSWERS["AMAZON.FallbackIntent"]
     return INTENT_ANSWERS.get(get_intent_name(turn.handler_input), fallback)(turn)
+
+
+def welcome(turn: Turn) -> Answer:
+    return answers.welcome(turn.lines)
 
 
 class AnswerHandler(AbstractRequestHandler):
@@ -258,4 +327,4 @@ class SpokenApology(AbstractExceptionHandler):
         log.error("request %s failed", getattr(request, "request_id", None), exc_info=exception)
         # Through respond, so the session forgets an offer made before the failure.
         turn = Turn(handler_input)
-        return respond(handler_input, turn, answers.prompt(turn.content, "error"))
+        return respond(handler_input, turn, answers.prompt(turn.lines, "error"))

@@ -47,5 +47,6 @@ def spoken(answer: Answer, one_shot: bool) -> tuple[str, str | None, bool]:
     """
     if answer.end_session or (one_shot and answer.informational):
         return answer.text, None, True
-    speech = f"{answer.text} {answer.question}" if answer.question else answer.text
-    return speech, answer.reprompt, False
+    if answer.question is None:
+        return answer.text, answer.text, False
+    return f"{answer.text} {answer.question}", answer.question, False

@@ -29,7 +29,34 @@ class Cause:
     synonyms: tuple[str, ...]
     summary: str
     detail: str
-    prevention: str
+    more: str
+
+
+@dataclass(frozen=True)
+class TopicAnswer:
+    """A direct answer to one question, reached by its own intent."""
+
+    key: str
+    intent: str
+    title: str
+    pitch: str  # what it tells, as offered: "Would you like to know <pitch>?"
+    text: str
+    seek_care: bool = False
+    offer: str | None = None  # an answer key, or "cause:<index>"
+
+
+@dataclass(frozen=True)
+class Term:
+    """A slot value the content names: a topic, a symptom or a list position."""
+
+    id: str
+    name: str
+    synonyms: tuple[str, ...]
+    related: str | None = None  # for a topic the source does not cover: the answer it does have
+    index: int | None = None  # for a list position
+
+
+TERM_LISTS = ("other_topics", "uncovered_topics", "symptoms", "list_positions")
 
 
 class Content:
@@ -38,10 +65,19 @@ class Content:
     def __init__(self, data: dict[str, Any], locale: str) -> None:
         self.locale = locale
         self.skill_name: str = data["skill_name"]
+        self.emergency_number: str = data["emergency_number"]
         self.causes: tuple[Cause, ...] = tuple(
             Cause(**{**cause, "synonyms": tuple(cause["synonyms"])}) for cause in data["causes"]
         )
-        self._messages: dict[str, dict[str, str]] = data["messages"]
+        self.answers: dict[str, TopicAnswer] = {
+            key: TopicAnswer(key=key, **{field: value for field, value in entry.items() if field != "section"})
+            for key, entry in data["answers"].items()
+        }
+        self.terms: dict[str, tuple[Term, ...]] = {
+            kind: tuple(Term(**{**term, "synonyms": tuple(term["synonyms"])}) for term in data[kind])
+            for kind in TERM_LISTS
+        }
+        self._messages: dict[str, dict[str, Any]] = data["messages"]
         # Every way of naming a cause, normalised once, for requests without entity resolution.
         self._cause_by_words = {
             normalise(name): index
@@ -49,20 +85,28 @@ class Content:
             for name in (cause.id.replace("_", " "), cause.name, *cause.synonyms)
         }
 
+    def variants(self, key: str) -> tuple[str, ...]:
+        """Every wording of a message; a plain string is a message with one."""
+        text = self._messages[key]["text"]
+        return (text,) if isinstance(text, str) else tuple(text)
+
     def text(self, key: str, **fields: str) -> str:
-        return self._messages[key]["text"].format(**fields)
+        return self.variants(key)[0].format(**fields)
 
     def message_keys(self) -> tuple[str, ...]:
         return tuple(self._messages)
 
-    def reprompt(self, key: str) -> str | None:
-        return self._messages[key].get("reprompt")
+    def question(self, key: str) -> str | None:
+        return self._messages[key].get("question")
 
     def title(self, key: str) -> str | None:
         return self._messages[key].get("title")
 
     def cause_index(self, cause_id: str) -> int | None:
         return next((i for i, cause in enumerate(self.causes) if cause.id == cause_id), None)
+
+    def term(self, kind: str, term_id: str) -> Term | None:
+        return next((term for term in self.terms[kind] if term.id == term_id), None)
 
     def find_cause(self, words: str) -> int | None:
         """Match what a person said against cause names and synonyms.
@@ -71,6 +115,14 @@ class Content:
         carry no entity resolution, such as hand-made test events.
         """
         return self._cause_by_words.get(normalise(words))
+
+    def find_term(self, kind: str, words: str) -> Term | None:
+        """The same for a topic, symptom or list position."""
+        said = normalise(words)
+        return next(
+            (term for term in self.terms[kind] if said in {normalise(name) for name in (term.name, *term.synonyms)}),
+            None,
+        )
 
 
 def normalise(words: str) -> str:

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from skill import answers
 from skill.content import (
     BASE_LANGUAGE,
     CONTENT_DIR,
@@ -21,15 +20,13 @@ from skill.content import (
     deep_merge,
     word_count,
 )
+from skill.content.lengths import measure_answers
 from skill.schemas import schema_validator
 
 SCHEMA_PATH = CONTENT_DIR / "content.schema.json"
 
-# Brevity rules: listeners cannot skim, so every answer fits in about one breath.
-MAX_SUMMARY_WORDS = 30
-MAX_CAUSES_ANSWER_WORDS = 80
-MAX_ANSWER_WORDS = 120
-MAX_WELCOME_WORDS = 40
+# A cause's line in the list of causes; the answers' limits are in skill.content.lengths.
+MAX_SUMMARY_WORDS = 15
 
 
 @dataclass(frozen=True)
@@ -118,22 +115,11 @@ def _locale_problems(
 
 
 def _word_counts(content: Content) -> Iterator[tuple[list[Any], int, int]]:
-    """(field, limit, words) for every piece of speech with a length rule."""
+    """(field, limit, words) for every answer the skill can compose, and every summary."""
     for index, cause in enumerate(content.causes):
         yield ["causes", index, "summary"], MAX_SUMMARY_WORDS, word_count(cause.summary)
-        yield ["causes", index, "detail"], MAX_ANSWER_WORDS, _spoken_words(answers.cause_detail(content, index))
-    yield ["messages", "causes_intro"], MAX_CAUSES_ANSWER_WORDS, _spoken_words(answers.causes(content))
-    yield ["messages", "welcome", "text"], MAX_WELCOME_WORDS, word_count(content.text("welcome"))
-    for key in ("about_spasms", "prevention", "see_doctor"):
-        yield ["messages", key, "text"], MAX_ANSWER_WORDS, _spoken_words(getattr(answers, key)(content))
-    for key in content.message_keys():
-        text = content.text(key, cause=content.causes[0].name)
-        yield ["messages", key, "text"], MAX_ANSWER_WORDS, word_count(text)
-
-
-def _spoken_words(answer: answers.Answer) -> int:
-    """Words of the longest form of an answer: in a conversation, with its question."""
-    return word_count(f"{answer.text} {answer.question or ''}")
+    for measured in measure_answers(content):
+        yield measured.field, measured.limit, measured.words
 
 
 def _unknown_paths(override: Any, base: Any, path: list[Any] | None = None) -> Iterator[list[Any]]:

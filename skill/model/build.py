@@ -3,8 +3,8 @@
 ``python -m skill.model.build`` rewrites
 ``interaction_model/interactionModels/custom/<locale>.json`` for each locale
 the skill answers, from ``skill/model/samples.yaml`` (invocation name, intents,
-samples) and the content's causes (the ``LEG_CRAMP_CAUSE`` values and
-synonyms). ``--check`` writes nothing and exits 1 when a file is stale.
+samples) and the content (every custom slot type's values and synonyms,
+from the content list ``samples.yaml`` names for it). ``--check`` writes nothing and exits 1 when a file is stale.
 """
 
 from __future__ import annotations
@@ -17,20 +17,20 @@ from typing import Any
 import yaml
 
 from skill.content import SUPPORTED_LOCALES, Content, load_content
-from skill.model import CAUSE_TYPE, PACKAGE_DIR, REPO_ROOT, SAMPLES_PATH, dump_json, model_path
+from skill.model import PACKAGE_DIR, REPO_ROOT, SAMPLES_PATH, dump_json, model_path
 
 
 def load_source(path: Path = SAMPLES_PATH) -> dict[str, Any]:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
-def cause_type(content: Content) -> dict[str, Any]:
-    """The custom slot type of the causes, straight from the content."""
+def slot_type(name: str, content_list: str, content: Content) -> dict[str, Any]:
+    """A custom slot type whose values and synonyms come straight from a content list."""
+    values = content.causes if content_list == "causes" else content.terms[content_list]
     return {
-        "name": CAUSE_TYPE,
+        "name": name,
         "values": [
-            {"id": cause.id, "name": {"value": cause.name, "synonyms": list(cause.synonyms)}}
-            for cause in content.causes
+            {"id": value.id, "name": {"value": value.name, "synonyms": list(value.synonyms)}} for value in values
         ],
     }
 
@@ -44,12 +44,16 @@ def build_model(source: dict[str, Any], content: Content) -> dict[str, Any]:
             built["slots"] = [{"name": slot["name"], "type": slot["type"]} for slot in intent["slots"]]
         built["samples"] = list(intent.get("samples") or [])
         intents.append(built)
+    types = [slot_type(name, content_list, content) for name, content_list in source["slot_types"].items()]
     return {
         "interactionModel": {
             "languageModel": {
                 "invocationName": source["invocation_name"],
                 "intents": intents,
-                "types": [cause_type(content)],
+                "types": types,
+                "modelConfiguration": {
+                    "fallbackIntentSensitivity": {"level": source["fallback_intent_sensitivity"]},
+                },
             }
         }
     }
