@@ -12,10 +12,12 @@ import pytest
 
 from skill.content import SUPPORTED_LOCALES, load_content, merged_data
 from skill.handlers import INTENT_ANSWERS
-from skill.model import CAUSE_TYPE, PACKAGE_DIR, REPO_ROOT, model_locales, model_path
-from skill.model.build import built_files, main as build_main, stale_files, stale_problems, write_models
-from skill.model.matching import match_model, matches_sample
-from skill.model.validation import QUOTED, package_summary, validate_package
+from skill.model import CAUSE_TYPE, model_locales, model_path
+from skill.model.build import built_files, stale_files, stale_problems, write_models
+from skill.model.build import main as build_main
+from skill.model.matching import QUOTED, match_model, matches_sample
+from skill.model.validation import package_summary, validate_package
+from skill.paths import PACKAGE_DIR, REPO_ROOT
 
 INVOCATION = "leg cramp guide"
 CUSTOM_INTENTS = ("CausesIntent", "CauseDetailIntent", "AboutSpasmsIntent", "PreventionIntent", "SeeDoctorIntent")
@@ -41,7 +43,7 @@ def intents_saying(phrase: str, locale: str = "en-US") -> list[str]:
 
 
 def test_the_package_validates_clean():
-    assert [str(problem) for problem in validate_package()] == []
+    assert [str(problem) for problem in validate_package(handled_intents=INTENT_ANSWERS.keys())] == []
 
 
 def test_the_committed_models_are_what_the_generator_makes():

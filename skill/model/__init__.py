@@ -6,7 +6,7 @@ live here, beside the code that builds and checks the package:
 
 - ``build``: writes every locale's model from ``samples.yaml`` and the content;
 - ``matching``: does a spoken phrase match a sample of a model?
-- ``validation``: schemas and lints behind ``python -m skill validate``.
+- ``validation``: ``validate_package``, behind ``python -m skill validate``, and its lints.
 """
 
 from __future__ import annotations
