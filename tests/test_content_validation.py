@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -48,7 +49,8 @@ def test_a_too_long_summary_is_counted_in_words(content_copy):
 
 def test_the_whole_causes_answer_is_kept_under_80_words(content_copy):
     edit(content_copy, "en.json", lambda d: d["messages"]["causes_intro"].update(text="word " * 20))
-    assert any(m.startswith("en.json: messages.causes_intro: ") and m.endswith("at most 80") for m in messages(content_copy))
+    problems = messages(content_copy)
+    assert any(m.startswith("en.json: messages.causes_intro: ") and m.endswith("at most 80") for m in problems)
 
 
 def test_a_long_welcome_is_refused(content_copy):

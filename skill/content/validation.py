@@ -7,10 +7,9 @@ for example ``en.json: causes[2].summary: 'x' is too short``.
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from skill.content import (
     BASE_LANGUAGE,
@@ -21,22 +20,15 @@ from skill.content import (
     word_count,
 )
 from skill.content.lengths import measure_answers
+from skill.jsonfiles import Problem, UnreadableJson, field_name, read_json
 from skill.schemas import schema_validator
+
+__all__ = ["ContentError", "Problem", "check_content", "field_name", "validate_content"]
 
 SCHEMA_PATH = CONTENT_DIR / "content.schema.json"
 
 # A cause's line in the list of causes; the answers' limits are in skill.content.lengths.
 MAX_SUMMARY_WORDS = 15
-
-
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}: {self.field}: {self.message}" if self.field else f"{self.file}: {self.message}"
 
 
 class ContentError(ValueError):
@@ -66,11 +58,12 @@ def validate_content(
         override_path = directory / f"{locale}.json"
         override: dict[str, Any] = {}
         if override_path.is_file():
-            override, read_problems = _read(override_path)
-            if override is None:
+            read, read_problems = _read(override_path)
+            if read is None:
                 problems += [p for p in read_problems if p not in seen]
                 seen.update(read_problems)
                 continue
+            override = read
         for problem in _locale_problems(base_path.name, base, override_path.name, override):
             if problem not in seen:
                 seen.add(problem)
@@ -79,12 +72,11 @@ def validate_content(
 
 
 def _read(path: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """The file's object, or None and why not; problems name the file relative to the content folder."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return None, [Problem(path.name, "", "file is missing")]
-    except json.JSONDecodeError as error:
-        return None, [Problem(path.name, "", f"invalid JSON at line {error.lineno} column {error.colno}: {error.msg}")]
+        data = read_json(path, path.name)
+    except UnreadableJson as error:
+        return None, [error.problem]
     if not isinstance(data, dict):
         return None, [Problem(path.name, "", "must be a JSON object")]
     return data, []
@@ -100,7 +92,8 @@ def _locale_problems(
     def owner(path: list[Any]) -> str:
         return override_name if _has_path(override, path) else base_name
 
-    schema_errors = sorted(schema_validator(SCHEMA_PATH).iter_errors(merged), key=lambda error: list(error.absolute_path))
+    errors = schema_validator(SCHEMA_PATH).iter_errors(merged)
+    schema_errors = sorted(errors, key=lambda error: list(error.absolute_path))
     for error in schema_errors:
         path = list(error.absolute_path)
         # A missing key belongs in the base file, even where an override touches its parent.
@@ -142,13 +135,3 @@ def _has_path(data: Any, path: list[Any]) -> bool:
         else:
             return False
     return True
-
-
-def field_name(path: Iterable[Any]) -> str:
-    """["causes", 2, "summary"] -> "causes[2].summary"."""
-    name = ""
-    for step in path:
-        name += f"[{step}]" if isinstance(step, int) else (f".{step}" if name else str(step))
-    return name
-
-

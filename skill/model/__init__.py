@@ -5,8 +5,19 @@ one source of the models (``samples.yaml``) and the project's JSON Schemas
 live here, beside the code that builds and checks the package:
 
 - ``build``: writes every locale's model from ``samples.yaml`` and the content;
-- ``matching``: does a spoken phrase match a sample of a model?
-- ``validation``: schemas and lints behind ``python -m skill validate``.
+- ``matching``: does a spoken phrase match a sample of a model, and reach one intent?
+- ``validation``: ``validate_package``, behind ``python -m skill validate``: walks
+  the content's checks and the lints below, in order;
+- ``package_files``: reads the package's JSON files against their schemas
+  (``interaction_model.schema.json``, ``skill_manifest.schema.json``) and
+  collects the problems;
+- ``model_lints``: Alexa's rules and the skill's contract for each locale's
+  interaction model, and the locales agreeing;
+- ``manifest_lints``: the manifest's listings against the models;
+- ``content_phrase_lints``: the phrases the content suggests are samples.
+
+No module here imports the skill's runtime (``skill.handlers``): the intents
+the skill handles are an argument of ``validate_package``.
 """
 
 from __future__ import annotations
@@ -16,6 +27,19 @@ from pathlib import Path
 from typing import Any
 
 from skill.paths import PACKAGE_DIR, REPO_ROOT
+
+__all__ = [
+    "CAUSE_TYPE",
+    "MANIFEST_NAME",
+    "MODELS_SUBDIR",
+    "MODEL_SOURCE_DIR",
+    "PACKAGE_DIR",  # from skill.paths, for the modules that import it from here
+    "REPO_ROOT",  # likewise
+    "SAMPLES_PATH",
+    "dump_json",
+    "model_locales",
+    "model_path",
+]
 
 MODEL_SOURCE_DIR = Path(__file__).resolve().parent
 

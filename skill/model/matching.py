@@ -10,13 +10,16 @@ matching of what a person types.)
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from skill.content import normalise
 
 SLOT = re.compile(r"\{(\w+)\}")
+# A phrase the skill suggests people say (in the content, in a listing) is written in double quotes.
+QUOTED = re.compile(r'"([^"]+)"')
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,16 @@ class ModelMatcher:
         spoken = normalise(phrase)
         found = ((name, _first(spoken, compiled)) for name, compiled in self._intents)
         return [Match(name, sample) for name, sample in found if sample is not None]
+
+
+def phrase_problem(phrase: str, matcher: ModelMatcher) -> str | None:
+    """Why a phrase people are told to say would fail: no intent says it, or several do."""
+    intents = sorted(match.intent for match in matcher.match(phrase))
+    if not intents:
+        return "no sample matches"
+    if len(intents) > 1:
+        return f"samples of several intents match ({', '.join(intents)})"
+    return None
 
 
 def match_model(phrase: str, language_model: Mapping[str, Any]) -> list[Match]:

@@ -1,0 +1,53 @@
+"""What a schema cannot say about the manifest (``skill.json``): its listings and the models agree.
+
+Each locale's listing needs that locale's model; its example phrases open
+the skill, then ask it something a sample says, and every phrase its
+description quotes reaches one intent.
+"""
+
+from __future__ import annotations
+
+from skill.content import normalise
+from skill.model import model_path
+from skill.model.matching import QUOTED, phrase_problem
+from skill.model.package_files import Checker, Document, Model
+
+LISTINGS = ("manifest", "publishingInformation", "locales")
+
+
+def check_manifest(checker: Checker, manifest: Document, models: dict[str, Model]) -> None:
+    """Each listing's example phrases and quoted phrases work with its locale's model."""
+    locales = manifest.data["manifest"]["publishingInformation"]["locales"]
+    for locale, listing in locales.items():
+        base = (*LISTINGS, locale)
+        model = models.get(locale)
+        if model is None:  # a broken model file has its own problems; a missing one is named here
+            if not model_path(checker.package_dir, locale).is_file():
+                checker.add(manifest.shown, base, f"no interaction model for {locale}")
+            continue
+        for index, phrase in enumerate(listing["examplePhrases"]):
+            message = _example_phrase_problem(index, phrase, model)
+            if message:
+                checker.add(manifest.shown, (*base, "examplePhrases", index), message)
+        for phrase in QUOTED.findall(listing["description"]):
+            message = phrase_problem(phrase, model.matcher)
+            if message:
+                checker.add(manifest.shown, (*base, "description"), f'suggests "{phrase}", which {message} in {locale}')
+    for locale in models:
+        if locale not in locales:
+            checker.add(manifest.shown, LISTINGS, f"no listing for {locale}, which has a model")
+
+
+def _example_phrase_problem(index: int, phrase: str, model: Model) -> str | None:
+    """The first phrase opens the skill; each other one asks it a sample, word for word."""
+    invocation = model.language_model["invocationName"]
+    spoken = normalise(phrase)
+    if index == 0:
+        if spoken != normalise(f"alexa open {invocation}"):
+            return f'the first example phrase must be "Alexa, open {invocation}"'
+        return None
+    prefix = normalise(f"alexa ask {invocation}") + " "
+    if not spoken.startswith(prefix):
+        return f'example phrase "{phrase}" must start "Alexa, ask {invocation}"'
+    problem = phrase_problem(spoken.removeprefix(prefix), model.matcher)
+    return f'example phrase "{phrase}": {problem} after "Alexa, ask {invocation}"' if problem else None
