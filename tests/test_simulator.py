@@ -15,7 +15,7 @@ import pytest
 from skill.content import load_content
 from skill.model import PACKAGE_DIR, model_path
 from skill.simulator.device import VirtualDevice
-from skill.simulator.envelopes import DEFAULT_SKILL_ID
+from skill.simulator.request_builder import DEFAULT_SKILL_ID
 from skill.simulator.evaluate import CORPORA, CORPUS_DIR, evaluate, read_corpus
 from skill.simulator.nlu import AFFIRMATIONS, FALLBACK, NEGATIONS, NO, YES, Understander, _builtin_samples, normalise
 from skill.simulator.replay import load_dialog, replay

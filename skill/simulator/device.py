@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from skill.simulator import envelopes
+from skill.simulator import request_builder
 from skill.simulator.nlu import Interpretation, Understander
 from skill.simulator.session import Conversation, Transport
 from skill.speech import ssml_to_text
@@ -59,8 +59,8 @@ class VirtualDevice:
     def __init__(
         self,
         transport: Transport,
-        locale: str = envelopes.DEFAULT_LOCALE,
-        skill_id: str = envelopes.DEFAULT_SKILL_ID,
+        locale: str = request_builder.DEFAULT_LOCALE,
+        skill_id: str = request_builder.DEFAULT_SKILL_ID,
     ) -> None:
         self.conversation = Conversation(transport, locale, skill_id)
         self.understander = Understander.for_locale(locale)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from skill.model import PACKAGE_DIR, model_path
-from skill.simulator import envelopes
+from skill.simulator import request_builder
 
 BUILTIN_SAMPLES = Path(__file__).with_name("builtin_samples.json")
 EQUIVALENTS = Path(__file__).with_name("equivalents.json")
@@ -71,8 +71,8 @@ class Interpretation:
 
     def request(self) -> dict[str, Any]:
         if self.request_type == "LaunchRequest":
-            return envelopes.launch_request()
-        return envelopes.intent_request(self.intent or FALLBACK, self.slots)
+            return request_builder.launch_request()
+        return request_builder.intent_request(self.intent or FALLBACK, self.slots)
 
 
 @dataclass(frozen=True)
@@ -334,7 +334,7 @@ class Understander:
             slot_type = self.intent_slots[intent][name]
             if slot_type in self.slot_types:
                 match = self._resolve(slot_type, value)
-                slots.update(envelopes.custom_slot(name, value, match.id if match else None, slot_type))
+                slots.update(request_builder.custom_slot(name, value, match.id if match else None, slot_type))
             else:
                 slots[name] = {"name": name, "value": value, "confirmationStatus": "NONE"}
         return slots
@@ -392,5 +392,5 @@ def _builtin_samples() -> dict[str, list[str]]:
 def _understander(locale: str, package_dir: Path) -> Understander:
     path = model_path(package_dir, locale)
     if not path.is_file():
-        path = model_path(package_dir, envelopes.DEFAULT_LOCALE)
+        path = model_path(package_dir, request_builder.DEFAULT_LOCALE)
     return Understander(json.loads(path.read_text(encoding="utf-8")))

@@ -26,7 +26,7 @@ from typing import Any
 
 import yaml
 
-from skill.simulator import envelopes
+from skill.simulator import request_builder
 from skill.simulator.device import Turn, VirtualDevice
 from skill.simulator.session import Transport
 
@@ -76,7 +76,7 @@ def load_dialog(path: Path) -> Dialog:
         if expect.get("session") not in (None, "open", "ended"):
             raise DialogError(f"{path}: step {number}: session must be 'open' or 'ended'")
         steps.append((step["say"], expect))
-    locale = data.get("locale", envelopes.DEFAULT_LOCALE)
+    locale = data.get("locale", request_builder.DEFAULT_LOCALE)
     return Dialog(str(data.get("name", path.stem)), locale, tuple(steps))
 
 
@@ -105,7 +105,7 @@ def differences(turn: Turn, expect: dict[str, Any]) -> list[str]:
 def replay(
     dialog: Dialog,
     transport: Transport,
-    skill_id: str = envelopes.DEFAULT_SKILL_ID,
+    skill_id: str = request_builder.DEFAULT_SKILL_ID,
     locale: str | None = None,
 ) -> Mismatch | None:
     """Play the dialog (in ``locale`` if given, else its own); the first mismatch, or None."""
