@@ -178,9 +178,9 @@ def test_corpus_figures_meet_their_targets(capsys):
     report = evaluate("en-US")
     with capsys.disabled():
         print("\n" + report.table())
-    assert report.row("utterances", "in-domain").share >= 0.95
-    assert report.row("fallback", "out-of-domain").share == 1.0
-    assert report.row("heldout", "out-of-domain").share == 1.0
+    assert report.figure("utterances", "in-domain").share >= 0.95
+    assert report.figure("fallback", "out-of-domain").share == 1.0
+    assert report.figure("heldout", "out-of-domain").share == 1.0
 
 
 # Conversations and targets -------------------------------------------------------------

@@ -14,8 +14,8 @@ from skill.speech import ssml_to_text
 
 
 @dataclass(frozen=True)
-class Turn:
-    """One exchange: what was said, how it was understood, and the answer."""
+class Exchange:
+    """One exchange with the skill: what was said, how it was understood, the request sent and the response."""
 
     utterance: str
     meaning: Interpretation
@@ -65,12 +65,12 @@ class VirtualDevice:
         self.conversation = Conversation(transport, locale, skill_id)
         self.understander = Understander.for_locale(locale)
 
-    def say(self, utterance: str) -> Turn:
+    def say(self, utterance: str) -> Exchange:
         meaning = self.understander.understand(utterance)
         if meaning.request_type == "LaunchRequest" or meaning.one_shot:
             self.conversation.session = None  # invoking the skill starts a new session
         response = self.conversation.send(meaning.request())
-        return Turn(utterance, meaning, self.conversation.last_request or {}, response)
+        return Exchange(utterance, meaning, self.conversation.last_request or {}, response)
 
     def hang_up(self) -> dict[str, Any] | None:
         """What a device sends when the user walks away from an open session."""

@@ -32,7 +32,9 @@ class Miss:
 
 
 @dataclass(frozen=True)
-class Row:
+class CorpusFigure:
+    """How many of one corpus's utterances of one domain reach the expected intent."""
+
     corpus: str
     domain: str  # "in-domain" or "out-of-domain"
     total: int
@@ -45,22 +47,21 @@ class Row:
 
 @dataclass(frozen=True)
 class Report:
-    rows: tuple[Row, ...]
+    figures: tuple[CorpusFigure, ...]
     misses: tuple[Miss, ...]
 
-    def row(self, corpus: str, domain: str) -> Row:
-        return next(row for row in self.rows if (row.corpus, row.domain) == (corpus, domain))
+    def figure(self, corpus: str, domain: str) -> CorpusFigure:
+        return next(figure for figure in self.figures if (figure.corpus, figure.domain) == (corpus, domain))
 
     def table(self) -> str:
         lines = [
             "| corpus | utterances | reach the expected intent | share | target |",
             "|---|---|---|---|---|",
         ]
-        for row in self.rows:
-            target = TARGETS[row.domain] if row.corpus != "heldout" else "(not tuned on)"
-            lines.append(
-                f"| {row.corpus}, {row.domain} | {row.total} | {row.correct} | {row.share:.1%} | {target} |"
-            )
+        for figure in self.figures:
+            target = TARGETS[figure.domain] if figure.corpus != "heldout" else "(not tuned on)"
+            name = f"{figure.corpus}, {figure.domain}"
+            lines.append(f"| {name} | {figure.total} | {figure.correct} | {figure.share:.1%} | {target} |")
         return "\n".join(lines)
 
 
@@ -83,8 +84,10 @@ def evaluate(locale: str = "en-US", corpus_dir: Path = CORPUS_DIR) -> Report:
                 tally[1] += 1
             else:
                 misses.append(Miss(utterance, expected, got))
-    rows = tuple(Row(corpus, domain, total, correct) for (corpus, domain), (total, correct) in counts.items())
-    return Report(rows, tuple(misses))
+    figures = tuple(
+        CorpusFigure(corpus, domain, total, correct) for (corpus, domain), (total, correct) in counts.items()
+    )
+    return Report(figures, tuple(misses))
 
 
 def main(argv: list[str] | None = None) -> int:
