@@ -15,11 +15,14 @@ import pytest
 from skill.content import load_content
 from skill.model import PACKAGE_DIR, model_path
 from skill.simulator.device import VirtualDevice
-from skill.simulator.request_builder import DEFAULT_SKILL_ID
 from skill.simulator.evaluate import CORPORA, CORPUS_DIR, evaluate, read_corpus
-from skill.simulator.nlu import AFFIRMATIONS, FALLBACK, NEGATIONS, NO, YES, Understander, _builtin_samples, normalise
+from skill.simulator.matching import NO, YES
+from skill.simulator.nlu import FALLBACK, Understander
 from skill.simulator.replay import load_dialog, replay
+from skill.simulator.request_builder import DEFAULT_SKILL_ID
+from skill.simulator.text import normalise_utterance
 from skill.simulator.transports import in_process, through_lambda
+from skill.simulator.vocabulary import builtin_samples, vocabulary
 
 ROOT = Path(__file__).resolve().parent.parent
 DIALOGS = sorted((ROOT / "tests" / "dialogs").glob("*.yaml"))
@@ -80,7 +83,7 @@ def test_case_punctuation_fillers_and_plurals_do_not_matter(understander, uttera
 
 
 def test_contractions_are_spelled_out():
-    assert normalise("What's a cramp? I'm asking, don't laugh") == "what is a cramp i am asking do not laugh"
+    assert normalise_utterance("What's a cramp? I'm asking, don't laugh") == "what is a cramp i am asking do not laugh"
 
 
 @pytest.mark.parametrize(
@@ -108,9 +111,9 @@ def test_an_affirmation_without_a_negation_never_reaches_no(understander, uttera
 
 def test_no_yes_sample_says_no_and_no_no_sample_says_yes():
     """Otherwise the polarity rule would make the sample unreachable."""
-    builtin = _builtin_samples()
-    assert not [s for s in builtin[YES] if set(normalise(s).split()) & NEGATIONS]
-    assert not [s for s in builtin[NO] if set(normalise(s).split()) & AFFIRMATIONS]
+    builtin, words = builtin_samples(), vocabulary()
+    assert not [s for s in builtin[YES] if set(normalise_utterance(s).split()) & words.negations]
+    assert not [s for s in builtin[NO] if set(normalise_utterance(s).split()) & words.affirmations]
 
 
 @pytest.mark.parametrize(
@@ -162,7 +165,7 @@ def test_each_locale_is_understood_through_its_own_model(locale):
 def model_samples() -> set[str]:
     samples = set()
     for intent in json.loads(model_path(PACKAGE_DIR, "en-US").read_text())["interactionModel"]["languageModel"]["intents"]:
-        samples.update(normalise(sample) for sample in intent["samples"])
+        samples.update(normalise_utterance(sample) for sample in intent["samples"])
     return samples
 
 
@@ -171,7 +174,7 @@ def test_the_corpus_is_big_enough_and_not_in_the_model():
     in_domain = [u for u, intent in rows if intent != FALLBACK]
     out_of_domain = [u for u, intent in rows if intent == FALLBACK]
     assert len(in_domain) >= 100 and len(out_of_domain) >= 20
-    assert not model_samples() & {normalise(u) for u, _ in rows}
+    assert not model_samples() & {normalise_utterance(u) for u, _ in rows}
 
 
 def test_corpus_figures_meet_their_targets(capsys):
