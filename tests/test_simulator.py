@@ -15,7 +15,7 @@ import pytest
 from skill.content import load_content
 from skill.model import PACKAGE_DIR, model_path
 from skill.simulator.device import VirtualDevice
-from skill.simulator.evaluate import CORPORA, CORPUS_DIR, evaluate, read_corpus
+from skill.simulator.evaluate import corpus_files, evaluate, read_corpus
 from skill.simulator.matching import NO, YES
 from skill.simulator.nlu import FALLBACK, Understander
 from skill.simulator.replay import load_dialog, replay
@@ -26,6 +26,7 @@ from skill.simulator.vocabulary import builtin_samples, vocabulary
 
 ROOT = Path(__file__).resolve().parent.parent
 DIALOGS = sorted((ROOT / "tests" / "dialogs").glob("*.yaml"))
+CORPUS_DIR = ROOT / "tests" / "corpus"
 CONTENT = load_content("en-US")
 
 
@@ -170,7 +171,7 @@ def model_samples() -> set[str]:
 
 
 def test_the_corpus_is_big_enough_and_not_in_the_model():
-    rows = [row for corpus in CORPORA for row in read_corpus(CORPUS_DIR / f"{corpus}.en-US.jsonl")]
+    rows = [row for path in corpus_files(CORPUS_DIR, "en-US").values() for row in read_corpus(path)]
     in_domain = [u for u, intent in rows if intent != FALLBACK]
     out_of_domain = [u for u, intent in rows if intent == FALLBACK]
     assert len(in_domain) >= 100 and len(out_of_domain) >= 20
@@ -178,7 +179,7 @@ def test_the_corpus_is_big_enough_and_not_in_the_model():
 
 
 def test_corpus_figures_meet_their_targets(capsys):
-    report = evaluate("en-US")
+    report = evaluate(CORPUS_DIR, "en-US")
     with capsys.disabled():
         print("\n" + report.table())
     assert report.figure("utterances", "in-domain").share >= 0.95
