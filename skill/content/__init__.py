@@ -44,7 +44,7 @@ class Content:
         self._messages: dict[str, dict[str, str]] = data["messages"]
         # Every way of naming a cause, normalised once, for requests without entity resolution.
         self._cause_by_words = {
-            normalise(name): index
+            normalise_phrase(name): index
             for index, cause in reversed(list(enumerate(self.causes)))
             for name in (cause.id.replace("_", " "), cause.name, *cause.synonyms)
         }
@@ -70,11 +70,16 @@ class Content:
         Alexa normally resolves the slot itself; this serves requests that
         carry no entity resolution, such as hand-made test events.
         """
-        return self._cause_by_words.get(normalise(words))
+        return self._cause_by_words.get(normalise_phrase(words))
 
 
-def normalise(words: str) -> str:
+def normalise_phrase(words: str) -> str:
+    """A name or sample phrase as compared: its words only, lower case, one space apart."""
     return " ".join(_WORD.findall(words.lower()))
+
+
+# The old name, until skill.model imports normalise_phrase; then it goes.
+normalise = normalise_phrase
 
 
 def word_count(text: str) -> int:
