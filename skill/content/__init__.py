@@ -78,9 +78,6 @@ def normalise_phrase(words: str) -> str:
     return " ".join(_WORD.findall(words.lower()))
 
 
-# The old name, until skill.model imports normalise_phrase; then it goes.
-normalise = normalise_phrase
-
 
 def word_count(text: str) -> int:
     return len(_WORD.findall(text))
