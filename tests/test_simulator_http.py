@@ -16,6 +16,8 @@ from tests.servers import ROOT, Server, serving
 SKILL_ID = "amzn1.ask.skill.22222222-3333-4444-5555-666666666666"
 DIALOGS = sorted((ROOT / "tests" / "dialogs").glob("*.yaml"))
 
+pytestmark = pytest.mark.slow  # a real server, requests over HTTP, the simulator in a subprocess
+
 
 @pytest.fixture(scope="module")
 def sign_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:

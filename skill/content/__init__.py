@@ -80,7 +80,7 @@ class Content:
         self._messages: dict[str, dict[str, Any]] = data["messages"]
         # Every way of naming a cause, normalised once, for requests without entity resolution.
         self._cause_by_words = {
-            normalise(name): index
+            normalise_phrase(name): index
             for index, cause in reversed(list(enumerate(self.causes)))
             for name in (cause.id.replace("_", " "), cause.name, *cause.synonyms)
         }
@@ -114,7 +114,7 @@ class Content:
         Alexa normally resolves the slot itself; this serves requests that
         carry no entity resolution, such as hand-made test events.
         """
-        return self._cause_by_words.get(normalise(words))
+        return self._cause_by_words.get(normalise_phrase(words))
 
     def find_term(self, kind: str, words: str) -> Term | None:
         """The same for a topic, symptom or list position."""
@@ -125,8 +125,10 @@ class Content:
         )
 
 
-def normalise(words: str) -> str:
+def normalise_phrase(words: str) -> str:
+    """A name or sample phrase as compared: its words only, lower case, one space apart."""
     return " ".join(_WORD.findall(words.lower()))
+
 
 
 def word_count(text: str) -> int:

@@ -7,7 +7,7 @@ description quotes reaches one intent.
 
 from __future__ import annotations
 
-from skill.content import normalise
+from skill.content import normalise_phrase
 from skill.model import model_path
 from skill.model.matching import QUOTED, phrase_problem
 from skill.model.package_files import Checker, Document, Model
@@ -41,12 +41,12 @@ def check_manifest(checker: Checker, manifest: Document, models: dict[str, Model
 def _example_phrase_problem(index: int, phrase: str, model: Model) -> str | None:
     """The first phrase opens the skill; each other one asks it a sample, word for word."""
     invocation = model.language_model["invocationName"]
-    spoken = normalise(phrase)
+    spoken = normalise_phrase(phrase)
     if index == 0:
-        if spoken != normalise(f"alexa open {invocation}"):
+        if spoken != normalise_phrase(f"alexa open {invocation}"):
             return f'the first example phrase must be "Alexa, open {invocation}"'
         return None
-    prefix = normalise(f"alexa ask {invocation}") + " "
+    prefix = normalise_phrase(f"alexa ask {invocation}") + " "
     if not spoken.startswith(prefix):
         return f'example phrase "{phrase}" must start "Alexa, ask {invocation}"'
     problem = phrase_problem(spoken.removeprefix(prefix), model.matcher)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from skill.content import normalise
+from skill.content import normalise_phrase
 
 SLOT = re.compile(r"\{(\w+)\}")
 # A phrase the skill suggests people say (in the content, in a listing) is written in double quotes.
@@ -41,11 +41,11 @@ def _pattern(sample: str, slot_values: tuple[tuple[str, tuple[str, ...]], ...]) 
     parts: list[str] = []
     for index, piece in enumerate(SLOT.split(sample)):
         if index % 2:  # re.split puts each captured slot name at an odd index
-            values = sorted({normalise(value) for value in values_of[piece]} - {""}, key=len, reverse=True)
+            values = sorted({normalise_phrase(value) for value in values_of[piece]} - {""}, key=len, reverse=True)
             if not values:
                 return None
             parts.append("(?:" + "|".join(re.escape(value) for value in values) + ")")
-        elif normalised := normalise(piece):
+        elif normalised := normalise_phrase(piece):
             parts.append(re.escape(normalised))
     return re.compile(" ".join(parts))
 
@@ -60,7 +60,7 @@ def compiled_samples(
 
 def matches_sample(phrase: str, samples: Iterable[str], slot_values: Mapping[str, Iterable[str]]) -> str | None:
     """The first sample that ``phrase`` says word for word, or None."""
-    return _first(normalise(phrase), compiled_samples(samples, slot_values))
+    return _first(normalise_phrase(phrase), compiled_samples(samples, slot_values))
 
 
 def _first(spoken: str, compiled: Iterable[tuple[str, re.Pattern[str]]]) -> str | None:
@@ -92,7 +92,7 @@ class ModelMatcher:
 
     def match(self, phrase: str) -> list[Match]:
         """Each intent with a sample that ``phrase`` says, and the first such sample."""
-        spoken = normalise(phrase)
+        spoken = normalise_phrase(phrase)
         found = ((name, _first(spoken, compiled)) for name, compiled in self._intents)
         return [Match(name, sample) for name, sample in found if sample is not None]
 

@@ -7,15 +7,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from skill.simulator import envelopes
+from skill.simulator import request_builder
 from skill.simulator.nlu import Interpretation, Understander
 from skill.simulator.session import Conversation, Transport
 from skill.speech import ssml_to_text
 
 
 @dataclass(frozen=True)
-class Turn:
-    """One exchange: what was said, how it was understood, and the answer."""
+class Exchange:
+    """One exchange with the skill: what was said, how it was understood, the request sent and the response."""
 
     utterance: str
     meaning: Interpretation
@@ -59,18 +59,18 @@ class VirtualDevice:
     def __init__(
         self,
         transport: Transport,
-        locale: str = envelopes.DEFAULT_LOCALE,
-        skill_id: str = envelopes.DEFAULT_SKILL_ID,
+        locale: str = request_builder.DEFAULT_LOCALE,
+        skill_id: str = request_builder.DEFAULT_SKILL_ID,
     ) -> None:
         self.conversation = Conversation(transport, locale, skill_id)
         self.understander = Understander.for_locale(locale)
 
-    def say(self, utterance: str) -> Turn:
+    def say(self, utterance: str) -> Exchange:
         meaning = self.understander.understand(utterance)
         if meaning.request_type == "LaunchRequest" or meaning.one_shot:
             self.conversation.session = None  # invoking the skill starts a new session
         response = self.conversation.send(meaning.request())
-        return Turn(utterance, meaning, self.conversation.last_request or {}, response)
+        return Exchange(utterance, meaning, self.conversation.last_request or {}, response)
 
     def hang_up(self) -> dict[str, Any] | None:
         """What a device sends when the user walks away from an open session."""

@@ -1,92 +1,27 @@
-"""Request envelopes shaped like the ones Alexa sends.
+"""The old name of ``skill.simulator.request_builder``; import from there.
 
-Used by the simulator, the tests and the benchmarks, so all of them speak to
-the skill exactly as a device would.
+Kept only while modules outside the simulator (tests, benchmarks, the command
+line) still import this name; it goes once they import ``request_builder``.
 """
 
-from __future__ import annotations
+from skill.simulator.request_builder import (
+    DEFAULT_LOCALE,
+    DEFAULT_SKILL_ID,
+    custom_slot,
+    envelope,
+    intent_request,
+    launch_request,
+    new_session,
+    session_ended_request,
+)
 
-import uuid
-from datetime import datetime, timezone
-from typing import Any
-
-DEFAULT_SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
-DEFAULT_LOCALE = "en-US"
-
-
-def new_session(skill_id: str = DEFAULT_SKILL_ID) -> dict[str, Any]:
-    return {
-        "new": True,
-        "sessionId": f"amzn1.echo-api.session.{uuid.uuid4()}",
-        "application": {"applicationId": skill_id},
-        "attributes": {},
-        "user": {"userId": "amzn1.ask.account.simulated"},
-    }
-
-
-def envelope(
-    request: dict[str, Any],
-    session: dict[str, Any] | None = None,
-    locale: str = DEFAULT_LOCALE,
-    skill_id: str = DEFAULT_SKILL_ID,
-) -> dict[str, Any]:
-    """Wrap a request body in the envelope, with ids, timestamp and locale."""
-    session = session if session is not None else new_session(skill_id)
-    return {
-        "version": "1.0",
-        "session": session,
-        "context": {
-            "System": {
-                "application": {"applicationId": skill_id},
-                "user": {"userId": session["user"]["userId"]},
-                "device": {"deviceId": "amzn1.ask.device.simulated", "supportedInterfaces": {}},
-                "apiEndpoint": "https://api.amazonalexa.com",
-            }
-        },
-        "request": {
-            "requestId": f"amzn1.echo-api.request.{uuid.uuid4()}",
-            "timestamp": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "locale": locale,
-            **request,
-        },
-    }
-
-
-def launch_request() -> dict[str, Any]:
-    return {"type": "LaunchRequest"}
-
-
-def intent_request(name: str, slots: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
-    return {
-        "type": "IntentRequest",
-        "dialogState": "COMPLETED",
-        "intent": {"name": name, "confirmationStatus": "NONE", "slots": slots or {}},
-    }
-
-
-def session_ended_request(reason: str = "USER_INITIATED") -> dict[str, Any]:
-    return {"type": "SessionEndedRequest", "reason": reason}
-
-
-def custom_slot(
-    name: str, value: str, value_id: str | None, slot_type: str, skill_id: str = DEFAULT_SKILL_ID
-) -> dict[str, dict[str, Any]]:
-    """A custom slot with entity resolution as Alexa sends it (match or no match)."""
-    authority = f"amzn1.er-authority.echo-sdk.{skill_id}.{slot_type}"
-    if value_id is None:
-        resolution = {"authority": authority, "status": {"code": "ER_SUCCESS_NO_MATCH"}}
-    else:
-        resolution = {
-            "authority": authority,
-            "status": {"code": "ER_SUCCESS_MATCH"},
-            "values": [{"value": {"name": value, "id": value_id}}],
-        }
-    return {
-        name: {
-            "name": name,
-            "value": value,
-            "confirmationStatus": "NONE",
-            "source": "USER",
-            "resolutions": {"resolutionsPerAuthority": [resolution]},
-        }
-    }
+__all__ = [
+    "DEFAULT_LOCALE",
+    "DEFAULT_SKILL_ID",
+    "custom_slot",
+    "envelope",
+    "intent_request",
+    "launch_request",
+    "new_session",
+    "session_ended_request",
+]

@@ -26,8 +26,8 @@ from typing import Any
 
 import yaml
 
-from skill.simulator import envelopes
-from skill.simulator.device import Turn, VirtualDevice
+from skill.simulator import request_builder
+from skill.simulator.device import Exchange, VirtualDevice
 from skill.simulator.session import Transport
 
 EXPECTATIONS = ("intent", "speech_contains", "speech_excludes", "session", "card_title")
@@ -42,12 +42,12 @@ class Mismatch:
     step: int
     said: str
     problems: tuple[str, ...]
-    turn: Turn
+    exchange: Exchange
 
     def __str__(self) -> str:
         lines = [f"step {self.step} ({self.said!r}):"]
         lines += [f"  {problem}" for problem in self.problems]
-        lines.append(f"  Alexa said: {self.turn.speech or '(nothing)'}")
+        lines.append(f"  Alexa said: {self.exchange.speech or '(nothing)'}")
         return "\n".join(lines)
 
 
@@ -76,27 +76,27 @@ def load_dialog(path: Path) -> Dialog:
         if expect.get("session") not in (None, "open", "ended"):
             raise DialogError(f"{path}: step {number}: session must be 'open' or 'ended'")
         steps.append((step["say"], expect))
-    locale = data.get("locale", envelopes.DEFAULT_LOCALE)
+    locale = data.get("locale", request_builder.DEFAULT_LOCALE)
     return Dialog(str(data.get("name", path.stem)), locale, tuple(steps))
 
 
-def differences(turn: Turn, expect: dict[str, Any]) -> list[str]:
-    """Each way the turn differs from what was expected, readably."""
+def differences(exchange: Exchange, expect: dict[str, Any]) -> list[str]:
+    """Each way the exchange differs from what was expected, readably."""
     problems = []
-    if "intent" in expect and turn.understood_as != expect["intent"]:
-        problems.append(f"expected intent {expect['intent']}, got {turn.understood_as}")
+    if "intent" in expect and exchange.understood_as != expect["intent"]:
+        problems.append(f"expected intent {expect['intent']}, got {exchange.understood_as}")
     for text in _as_list(expect.get("speech_contains")):
-        if str(text).lower() not in turn.speech.lower():
+        if str(text).lower() not in exchange.speech.lower():
             problems.append(f"expected speech to contain {text!r}")
     for text in _as_list(expect.get("speech_excludes")):
-        if str(text).lower() in turn.speech.lower():
+        if str(text).lower() in exchange.speech.lower():
             problems.append(f"expected speech not to contain {text!r}")
     if "session" in expect:
-        state = "open" if turn.session_open else "ended"
+        state = "open" if exchange.session_open else "ended"
         if state != expect["session"]:
             problems.append(f"expected session {expect['session']}, got {state}")
     if "card_title" in expect:
-        title = (turn.card or {}).get("title")
+        title = (exchange.card or {}).get("title")
         if title != expect["card_title"]:
             problems.append(f"expected card title {expect['card_title']!r}, got {title!r}")
     return problems
@@ -105,16 +105,16 @@ def differences(turn: Turn, expect: dict[str, Any]) -> list[str]:
 def replay(
     dialog: Dialog,
     transport: Transport,
-    skill_id: str = envelopes.DEFAULT_SKILL_ID,
+    skill_id: str = request_builder.DEFAULT_SKILL_ID,
     locale: str | None = None,
 ) -> Mismatch | None:
     """Play the dialog (in ``locale`` if given, else its own); the first mismatch, or None."""
     device = VirtualDevice(transport, locale=locale or dialog.locale, skill_id=skill_id)
     for number, (said, expect) in enumerate(dialog.steps, start=1):
-        turn = device.say(said)
-        problems = differences(turn, expect)
+        exchange = device.say(said)
+        problems = differences(exchange, expect)
         if problems:
-            return Mismatch(number, said, tuple(problems), turn)
+            return Mismatch(number, said, tuple(problems), exchange)
     device.hang_up()
     return None
 

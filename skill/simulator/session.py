@@ -6,9 +6,10 @@ the same conversation runs in process, over HTTP or through the Lambda entry.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
-from skill.simulator import envelopes
+from skill.simulator import request_builder
 
 Transport = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -17,8 +18,8 @@ class Conversation:
     def __init__(
         self,
         transport: Transport,
-        locale: str = envelopes.DEFAULT_LOCALE,
-        skill_id: str = envelopes.DEFAULT_SKILL_ID,
+        locale: str = request_builder.DEFAULT_LOCALE,
+        skill_id: str = request_builder.DEFAULT_SKILL_ID,
     ) -> None:
         self.transport = transport
         self.locale = locale
@@ -32,8 +33,8 @@ class Conversation:
 
     def send(self, request: dict[str, Any]) -> dict[str, Any]:
         """Send one request in the current session (or a new one); keep its state."""
-        session = self.session or envelopes.new_session(self.skill_id)
-        envelope = envelopes.envelope(request, session, self.locale, self.skill_id)
+        session = self.session or request_builder.new_session(self.skill_id)
+        envelope = request_builder.envelope(request, session, self.locale, self.skill_id)
         self.last_request = envelope
         response = self.transport(envelope)
         if response.get("response", {}).get("shouldEndSession") is not False:
@@ -43,13 +44,13 @@ class Conversation:
         return response
 
     def launch(self) -> dict[str, Any]:
-        return self.send(envelopes.launch_request())
+        return self.send(request_builder.launch_request())
 
     def intent(self, name: str, slots: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
-        return self.send(envelopes.intent_request(name, slots))
+        return self.send(request_builder.intent_request(name, slots))
 
     def end(self, reason: str = "USER_INITIATED") -> dict[str, Any] | None:
         """Close an open session as a device does when the user walks away."""
         if self.session is None:
             return None
-        return self.send(envelopes.session_ended_request(reason))
+        return self.send(request_builder.session_ended_request(reason))

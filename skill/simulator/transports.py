@@ -19,7 +19,6 @@ from skill.paths import LAMBDA_ENTRY
 from skill.simulator.session import Transport
 
 
-
 class TransportError(RuntimeError):
     """The target could not answer; the message says what happened."""
 

@@ -1,0 +1,79 @@
+"""Text utilities: an utterance normalised, its words stemmed, interchangeable words made one.
+
+Both what people type and the model's samples and slot values go through
+these, so they compare word for word. Nothing here knows an intent.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache, lru_cache
+
+from skill.simulator.vocabulary import equivalents, vocabulary
+
+
+def normalise_utterance(utterance: str) -> str:
+    """Lower case, no punctuation, contractions spelled out, fillers dropped.
+
+    ``{slot}`` placeholders (in samples) pass through unchanged.
+    """
+    words_of = vocabulary()
+    text = utterance.lower().replace("\u2019", "'")
+    text = re.sub(r"[^a-z0-9' {}]+", " ", text)
+    words: list[str] = []
+    for word in text.split():
+        word = words_of.contractions.get(word, word)
+        words.extend(word.replace("'s", "s").replace("'", "").split() if "{" not in word else [word])
+    words = [word for word in words if word not in words_of.fillers]
+    while words and words[0] in words_of.leading_fillers and len(words) > 1:
+        words.pop(0)
+    return " ".join(words)
+
+
+@lru_cache(maxsize=4096)
+def stem(word: str) -> str:
+    """A crude stemmer: enough that cramps, cramping and cramp compare equal."""
+    if word.startswith("{"):
+        return word
+    word = vocabulary().irregular_plurals.get(word, word)
+    if len(word) > 4 and word.endswith("ies"):
+        word = word[:-3] + "y"
+    elif len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+    if len(word) > 5 and word.endswith("ing"):
+        word = word[:-3]
+    elif len(word) > 4 and word.endswith("ed"):
+        word = word[:-2]
+    if len(word) > 3 and word.endswith("e"):
+        word = word[:-1]
+    return word
+
+
+def stems(text: str) -> list[str]:
+    """The stem of each word of a (normalised) text."""
+    return [stem(word) for word in text.split()]
+
+
+def canonical_stems(text: str) -> list[str]:
+    """Stems with interchangeable words made one (calves, thighs: leg; avoid: prevent)."""
+    words = stems(text)
+    replacements = _stemmed_equivalents()
+    result: list[str] = []
+    position = 0
+    while position < len(words):
+        for size in (2, 1):
+            phrase = tuple(words[position:position + size])
+            if len(phrase) == size and phrase in replacements:
+                result.extend(replacements[phrase])
+                position += size
+                break
+        else:
+            result.append(words[position])
+            position += 1
+    return result
+
+
+@cache
+def _stemmed_equivalents() -> dict[tuple[str, ...], list[str]]:
+    """Stemmed phrase -> stemmed replacement, so every inflection maps too."""
+    return {tuple(stems(key)): stems(value) for key, value in equivalents().items()}
