@@ -84,6 +84,10 @@ class Content:
             for index, cause in reversed(list(enumerate(self.causes)))
             for name in (cause.id.replace("_", " "), cause.name, *cause.synonyms)
         }
+        self._term_by_words = {
+            kind: {normalise_phrase(name): term for term in reversed(terms) for name in (term.name, *term.synonyms)}
+            for kind, terms in self.terms.items()
+        }
 
     def variants(self, key: str) -> tuple[str, ...]:
         """Every wording of a message; a plain string is a message with one."""
@@ -118,11 +122,7 @@ class Content:
 
     def find_term(self, kind: str, words: str) -> Term | None:
         """The same for a topic, symptom or list position."""
-        said = normalise(words)
-        return next(
-            (term for term in self.terms[kind] if said in {normalise(name) for name in (term.name, *term.synonyms)}),
-            None,
-        )
+        return self._term_by_words[kind].get(normalise_phrase(words))
 
 
 def normalise_phrase(words: str) -> str:
