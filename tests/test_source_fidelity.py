@@ -10,7 +10,17 @@ import pytest
 
 from skill.content import CONTENT_DIR
 
-ARTICLE = Path(__file__).resolve().parents[2] / "shared" / "seed" / "causes-of-leg-spasms.txt"
+ARTICLE_PATH = Path("shared") / "seed" / "causes-of-leg-spasms.txt"
+
+
+def find_article() -> Path:
+    """The source article in ../shared beside the checkout, or beside a folder holding it (a worktree)."""
+    folders = Path(__file__).resolve().parents[1:]
+    found = [folder / ARTICLE_PATH for folder in folders if (folder / ARTICLE_PATH).is_file()]
+    return found[0] if found else folders[0].parent / ARTICLE_PATH
+
+
+ARTICLE = find_article()
 # Five words in a row is a copied phrase, not a shared term ("mild to moderate pain").
 COPIED_RUN = 5
 

@@ -15,22 +15,44 @@ from skill.simulator.session import Conversation
 from skill.speech import MAX_SPEECH_CHARS, ssml_to_text, to_ssml
 from tests.helpers import card, speech
 
-EVERY_INTENT = [
-    "CausesIntent", "CauseDetailIntent", "AboutSpasmsIntent", "PreventionIntent", "SeeDoctorIntent",
-    "AMAZON.HelpIntent", "AMAZON.FallbackIntent", "AMAZON.YesIntent", "AMAZON.NoIntent",
-    "AMAZON.RepeatIntent", "AMAZON.NextIntent", "AMAZON.PreviousIntent",
-    "AMAZON.StartOverIntent", "AMAZON.NavigateHomeIntent", "AMAZON.StopIntent",
-]
+# Every intent of the model (it has exactly the handled ones).
+EVERY_INTENT = sorted(handlers.INTENT_ANSWERS)
+# One breath at a time (issue 11, point 6): words a listener hears before they can reply.
+MAX_WELCOME_WORDS, MAX_CAUSES_WORDS, MAX_ANSWER_WORDS, MAX_SUMMARY_WORDS = 30, 60, 50, 15
 
 
-def all_answers(content: Content) -> list[answers.Answer]:
+def longest_wording(wordings: list[str], heard: dict[str, int]) -> str:
+    return max(wordings, key=word_count)
+
+
+def heard(answer: answers.Answer) -> int:
+    return word_count(f"{answer.text} {answer.question or ''}")
+
+
+def every_other_answer(content: Content) -> list[answers.Answer]:
+    """Every answer but the welcome and the causes, each message in its longest wording."""
+
+    def lines() -> answers.Lines:
+        return answers.Lines(content, pick=longest_wording)
+
+    causes = range(len(content.causes))
     return [
-        answers.causes(content),
-        *(answers.cause_detail(content, index) for index in range(len(content.causes))),
-        answers.about_spasms(content),
-        answers.prevention(content),
-        answers.see_doctor(content),
-        *(answers.prompt(content, key, cause="x") for key in content.message_keys()),
+        *(answers.cause_detail(lines(), index) for index in causes),
+        *(answers.cause_more(lines(), index) for index in causes),
+        *(answers.said_all(lines(), index) for index in causes),
+        answers.next_cause(lines(), len(content.causes) - 1),
+        answers.previous_cause(lines(), 0),
+        *(answers.topic(lines(), key) for key in content.answers if key != "causes"),
+        answers.emergency(lines()),
+        answers.goodbye(lines()),
+        *(answers.other_topic(lines(), term) for term in [*content.terms["other_topics"], None]),
+        *(answers.not_covered(lines(), term) for term in [*content.terms["uncovered_topics"], None]),
+        answers.list_item(lines(), None, None),
+        answers.decline_offer(lines(), "answer:causes"),
+        *(
+            answers.prompt(lines(), key)
+            for key in ("help", "fallback", "which_cause", "unknown_cause", "no_list", "nothing_to_repeat", "error")
+        ),
     ]
 
 
@@ -68,18 +90,47 @@ def test_every_response_is_well_formed_ssml_in_every_locale(in_process, locale, 
 def test_word_limits_hold_in_every_locale(locale):
     content = load_content(locale)
     for cause in content.causes:
-        assert word_count(cause.summary) <= 30, cause.id
-    causes = answers.causes(content)
-    assert word_count(f"{causes.text} {causes.question}") <= 80
-    assert word_count(content.text("welcome")) <= 40
-    for answer in all_answers(content):
-        assert word_count(f"{answer.text} {answer.question or ''}") <= 120, answer.text
+        assert word_count(cause.summary) <= MAX_SUMMARY_WORDS, cause.id
+    assert heard(answers.causes(answers.Lines(content, pick=longest_wording))) <= MAX_CAUSES_WORDS
+    assert heard(answers.welcome(answers.Lines(content, pick=longest_wording))) <= MAX_WELCOME_WORDS
+    for answer in every_other_answer(content):
+        assert heard(answer) <= MAX_ANSWER_WORDS, answer.text
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+def test_what_the_welcome_and_the_causes_say_in_a_conversation_is_within_the_limits(in_process, locale):
+    conversation = Conversation(in_process, locale=locale)
+    welcome = conversation.launch()
+    assert word_count(speech(welcome)) <= MAX_WELCOME_WORDS
+    assert "not medical advice" in speech(welcome)
+    assert word_count(speech(conversation.intent("CausesIntent"))) <= MAX_CAUSES_WORDS
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+def test_a_cause_detail_names_its_cause_in_its_first_sentence(locale):
+    content = load_content(locale)
+    for index, cause in enumerate(content.causes):
+        detail = answers.cause_detail(answers.Lines(content), index).text
+        first_sentence = detail.split(". ")[0]
+        assert cause.name in first_sentence.lower(), detail
 
 
 @pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
 def test_each_supported_locale_is_answered_with_its_own_content(in_process, locale):
     response = Conversation(in_process, locale=locale).intent("AboutSpasmsIntent")
-    assert speech(response) == load_content(locale).text("about_spasms")
+    assert speech(response) == load_content(locale).answers["about_spasms"].text
+
+
+# Issue 11, point 3: each locale's emergency number, as Alexa reads it.
+EMERGENCY_NUMBERS = {"en-US": "9-1-1", "en-CA": "9-1-1", "en-GB": "9-9-9", "en-AU": "triple zero", "en-IN": "1-1-2"}
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+def test_each_locale_names_its_own_emergency_number(in_process, locale):
+    response = Conversation(in_process, locale=locale).intent("EmergencyIntent")
+    number = EMERGENCY_NUMBERS[locale]
+    assert number in speech(response)
+    assert [other for other in set(EMERGENCY_NUMBERS.values()) - {number} if other in speech(response)] == []
 
 
 def test_a_locale_override_changes_only_what_it_names(tmp_path):
@@ -98,7 +149,7 @@ def test_an_unknown_locale_falls_back_to_english(in_process, locale):
     if locale:
         envelope["request"]["locale"] = locale
     response = in_process(envelope)
-    assert speech(response).startswith(load_content("en-US").text("causes_intro"))
+    assert speech(response).startswith(load_content("en-US").answers["causes"].text)
     assert card(response)["title"] == "Why Legs Cramp"
 
 
@@ -112,6 +163,9 @@ def test_content_files_are_read_once_per_process(monkeypatch):
 def test_every_content_entry_names_an_article_section():
     data = json.loads((CONTENT_DIR / "en.json").read_text())
     for cause in data["causes"]:
-        assert cause["section"]
-    informational = [m for m in data["messages"].values() if "title" in m]
-    assert informational and all("section" in message for message in informational)
+        assert cause["section"], cause["id"]
+    assert data["answers"]
+    for key, answer in data["answers"].items():
+        assert answer["section"], key
+    # The seek-care advice ends answers and retells the article's first section.
+    assert data["messages"]["seek_care"]["section"]

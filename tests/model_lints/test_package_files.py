@@ -10,7 +10,18 @@ import pytest
 
 from skill.model import model_path
 from skill.paths import REPO_ROOT
-from tests.model_lints.broken_copy import CAUSES, LISTINGS, LM, MANIFEST, MODEL, PREVENTION, in_every_locale, intent
+from tests.model_lints.broken_copy import (
+    LISTINGS,
+    LM,
+    MANIFEST,
+    MODEL,
+    in_every_locale,
+    intent,
+    intent_index,
+    sample_field,
+)
+
+CAUSES, PREVENTION = "CausesIntent", "PreventionIntent"
 
 
 def test_an_untouched_copy_is_clean(copy):
@@ -35,14 +46,17 @@ def test_invalid_json_names_line_and_column(copy):
 
 def test_the_model_schema_names_the_field(copy):
     copy.edit_models(lambda lm: intent(lm, PREVENTION).pop("samples"), ["en-GB"])
-    assert copy.messages() == [f"{MODEL.format('en-GB')}: {LM}.intents[3]: 'samples' is a required property"]
+    assert copy.messages() == [
+        f"{MODEL.format('en-GB')}: {LM}.intents[{intent_index(PREVENTION)}]: 'samples' is a required property"
+    ]
 
 
 def test_the_model_schema_refuses_names_alexa_refuses(copy):
     copy.edit_models(lambda lm: intent(lm, CAUSES).update(name="Causes2Intent"))
     pattern = "'^(AMAZON\\\\.)?[A-Za-z_]+$'"
-    expected = in_every_locale(f"{{file}}: {LM}.intents[0].name: 'Causes2Intent' does not match {pattern}")
-    assert [m for m in copy.messages() if ".intents[0].name: " in m] == expected
+    where = f"{LM}.intents[{intent_index(CAUSES)}].name: "
+    expected = in_every_locale(f"{{file}}: {where}'Causes2Intent' does not match {pattern}")
+    assert [m for m in copy.messages() if where in m] == expected
 
 
 def test_the_manifest_schema_names_the_field(copy):
@@ -75,7 +89,7 @@ def test_content_and_package_problems_name_their_fields_alike(copy):
     copy.edit_models(lambda lm: intent(lm, PREVENTION).pop("samples"), ["en-GB"])
     assert copy.messages() == [
         "skill/content/en.json: causes[2].summary: 'x' is too short",
-        f"{MODEL.format('en-GB')}: interactionModel.languageModel.intents[3]: 'samples' is a required property",
+        f"{MODEL.format('en-GB')}: {LM}.intents[{intent_index(PREVENTION)}]: 'samples' is a required property",
         f"{MANIFEST}: manifest.privacyAndCompliance.allowsPurchases: 'no' is not of type 'boolean'",
     ]
 
@@ -95,7 +109,7 @@ def test_validate_prints_each_problem_and_exits_1(copy):
         timeout=60,
     )
     assert result.returncode == 1
-    sample = f"{MODEL.format('en-GB')}: {LM}.intents[3].samples[26]"
+    sample = f"{MODEL.format('en-GB')}: {sample_field(PREVENTION)}"
     assert result.stdout.splitlines() == [
         f'{sample}: sample "why do my thighs cramp" is also in CausesIntent',
         f'{sample}: sample "why do my thighs cramp" is not in en-US',

@@ -3,17 +3,19 @@ one intent of the model: the lints fire on a broken copy."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 from tests.model_lints.broken_copy import (
-    ABOUT_SPASMS,
     ALL_LOCALES,
     LISTINGS,
     MANIFEST,
-    SEE_DOCTOR,
+    Copy,
     Json,
     intent,
 )
+
+ABOUT_SPASMS, SEE_DOCTOR = "AboutSpasmsIntent", "SeeDoctorIntent"
 
 # --- manifest ----------------------------------------------------------------
 
@@ -73,6 +75,11 @@ def test_a_model_without_a_listing(copy):
 # --- the content -------------------------------------------------------------
 
 
+def read_content(copy: Copy, name: str = "en.json") -> Json:
+    data: Json = json.loads((copy.content / name).read_text())
+    return data
+
+
 def set_text(key: str, text: str) -> Callable[[Json], None]:
     return lambda data: data["messages"][key].update(text=text)
 
@@ -86,28 +93,42 @@ def test_a_content_phrase_no_sample_matches(copy):
 
 
 def test_a_content_phrase_whose_sample_was_removed(copy):
-    copy.edit_models(lambda lm: intent(lm, ABOUT_SPASMS)["samples"].remove("what is a leg spasm"))
+    # The help message suggests "what is a charley horse".
+    copy.edit_models(lambda lm: intent(lm, ABOUT_SPASMS)["samples"].remove("what is a charley horse"))
     assert copy.messages() == [
-        'skill/content/en.json: messages.help.text: suggests "what is a leg spasm", '
+        'skill/content/en.json: messages.help.text: suggests "what is a charley horse", '
         f"which no sample matches in {ALL_LOCALES}"
     ]
 
 
-def test_a_content_phrase_in_a_locale_override_names_the_override(copy):
-    (copy.content / "en-US.json").write_text('{"messages": {"about_spasms": {"text": "Say it."}}}')
-    copy.edit_content("en-US.json", set_text("about_spasms", 'Say "tell me about sweat glands".'))
+def test_a_content_phrase_in_a_direct_answer_in_a_locale_override_names_the_override(copy):
+    (copy.content / "en-US.json").write_text('{"answers": {"about_spasms": {"text": "Say it."}}}')
+    copy.edit_content("en-US.json", lambda data: data["answers"]["about_spasms"].update(
+        text='Say "tell me about sweat glands".'
+    ))
     assert copy.messages() == [
-        'skill/content/en-US.json: messages.about_spasms.text: suggests "tell me about sweat glands", '
+        'skill/content/en-US.json: answers.about_spasms.text: suggests "tell me about sweat glands", '
         "which no sample matches in en-US"
     ]
 
 
+def test_a_content_phrase_in_one_wording_of_several_names_that_wording(copy):
+    copy.edit_content("en.json", lambda data: data["messages"]["ask_anything"]["text"].append(
+        'Ask "why is the sky blue".'
+    ))
+    index = len(read_content(copy)["messages"]["ask_anything"]["text"]) - 1
+    assert copy.messages() == [
+        f'skill/content/en.json: messages.ask_anything.text[{index}]: suggests "why is the sky blue", '
+        f"which no sample matches in {ALL_LOCALES}"
+    ]
+
+
 def test_a_content_phrase_with_a_cause_is_said_with_each_cause(copy):
-    copy.edit_content("en.json", set_text("offer_first_cause", 'Say "more about {cause}".'))
+    copy.edit_content("en.json", set_text("offer_cause", 'Say "more about {cause}".'))
     assert copy.messages() == []
-    copy.edit_content("en.json", set_text("offer_first_cause", 'Say "even more about {cause}".'))
+    copy.edit_content("en.json", set_text("offer_cause", 'Say "even more about {cause}".'))
     assert (
-        f'skill/content/en.json: messages.offer_first_cause.text: suggests "even more about nerve compression", '
+        'skill/content/en.json: messages.offer_cause.text: suggests "even more about nerve compression", '
         f"which no sample matches in {ALL_LOCALES}"
     ) in copy.messages()
 
