@@ -1,8 +1,8 @@
 """The benchmark suite: our skill beside its baselines, one markdown table.
 
-    .venv/bin/python -m benchmarks.run [--seconds 5] [--rounds 3] [--client auto|wrk|python] [--skip SECTION]
+    .venv/bin/python -m benchmarks [--seconds 5] [--rounds 3] [--client auto|wrk|python] [--skip SECTION]
+    .venv/bin/python -m benchmarks.run ...      (same)
     .venv/bin/python benchmarks/run.py ...      (same)
-    .venv/bin/python -m skill bench ...         (same)
 
 1. In process: requests/second of ``skill.handle_envelope(build_skill(), ...)``
    against a one-handler ask-sdk-core skill, over the same mix of launch,
@@ -397,8 +397,8 @@ def run(args: argparse.Namespace) -> int:
     return 0 if all(targets) and not failed else 1
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def main(argv: list[str] | None = None, prog: str | None = None) -> int:
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__.split("\n\n")[0])
     options.add_arguments(parser)
     return run(parser.parse_args(argv))
 

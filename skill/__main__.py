@@ -12,6 +12,8 @@ import logging
 import sys
 from typing import Callable
 
+from skill.cli.arguments import positive_int
+
 EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
 DEFAULT_BUNDLE = "dist/skill-lambda.zip"
 
@@ -104,13 +106,6 @@ def serve(args: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
     run_server(app, host=args.host, port=args.port, workers=args.workers)
     return EXIT_OK
-
-
-def bench(args: argparse.Namespace) -> int:
-    """The benchmark suite (benchmarks/run.py): a markdown table; 0 if every target is met."""
-    from benchmarks.run import run
-
-    return run(args)
 
 
 def ask(args: argparse.Namespace) -> int:
@@ -235,14 +230,6 @@ def _voice(args: argparse.Namespace, speech: str) -> int:
     return EXIT_OK
 
 
-def positive_int(text: str) -> int:
-    """An argparse type for counts (workers, rounds...); benchmarks/options.py uses it too."""
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1: {text}")
-    return value
-
-
 def _fail(message: str) -> int:
     print(message.replace("\n", " "), file=sys.stderr)
     return EXIT_BAD_INPUT
@@ -287,13 +274,6 @@ def parser() -> argparse.ArgumentParser:
         }[name])
     package_cmd = command("package", package, "validate, then build the Lambda bundle (zip)")
     package_cmd.add_argument("--output", default=DEFAULT_BUNDLE, help=f"the zip to write (default {DEFAULT_BUNDLE})")
-    try:  # benchmarks/ sits beside skill/ in the repository, not in an installed copy
-        from benchmarks.options import add_arguments as add_bench_arguments
-    except ModuleNotFoundError as error:
-        if error.name != "benchmarks":
-            raise  # benchmarks/ is there but broken: say so rather than hide the command
-    else:
-        add_bench_arguments(command("bench", bench, "benchmark the skill against its baselines (see README)"))
     return root
 
 

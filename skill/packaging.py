@@ -28,6 +28,7 @@ DEFAULT_OUTPUT = DIST_DIR / "skill-lambda.zip"
 # Parts of skill/ that only the CLI, web service, simulator and checks use.
 LEFT_OUT = (
     "__main__.py",
+    "cli/",
     "packaging.py",
     "paths.py",
     "schemas.py",
