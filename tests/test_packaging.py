@@ -18,8 +18,9 @@ from typing import Any
 
 import pytest
 
-from skill import __main__ as cli
 from skill import answers, packaging
+from skill.cli.main import main
+from skill.cli.status import EXIT_PROBLEMS
 from skill.content import load_content
 from skill.content.validation import Problem
 from skill.model import REPO_ROOT
@@ -205,7 +206,7 @@ def test_package_stops_when_validation_fails(
     problem = Problem("en.json", "causes[0].summary", "31 words, at most 30")
     monkeypatch.setattr("skill.model.validation.validate_content", lambda directory: [problem])
     output = tmp_path / "skill-lambda.zip"
-    assert cli.main(["package", "--output", str(output)]) == cli.EXIT_PROBLEMS
+    assert main(["package", "--output", str(output)]) == EXIT_PROBLEMS
     assert "skill/content/en.json: causes[0].summary: 31 words, at most 30" in capsys.readouterr().err
     assert not output.exists()
 

@@ -1,4 +1,4 @@
-"""Argument parsing the commands share: argparse types.
+"""Argument parsing every command shares: adding a command, argparse types.
 
 Standard library only: ``benchmarks/options.py`` imports ``positive_int``.
 """
@@ -6,8 +6,21 @@ Standard library only: ``benchmarks/options.py`` imports ``positive_int``.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
+from typing import TypeAlias
 
-__all__ = ["positive_int"]
+__all__ = ["Commands", "Handler", "add_command", "positive_int"]
+
+Handler: TypeAlias = Callable[[argparse.Namespace], int]  # a command: its parsed arguments in, its exit status out
+# What ``add_subparsers`` returns (generic only to type checkers, hence the quotes).
+Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+
+def add_command(commands: Commands, name: str, run: Handler, help: str) -> argparse.ArgumentParser:
+    """The subparser of command ``name``, whose handler is ``run``; ``help`` also describes it."""
+    sub = commands.add_parser(name, help=help, description=help)
+    sub.set_defaults(run=run)
+    return sub
 
 
 def positive_int(text: str) -> int:
