@@ -49,6 +49,7 @@ if __package__ in (None, ""):  # run as a file: make the repository importable
 
 from benchmarks import loadgen, options, procs
 from benchmarks.loadgen import LoadResult, Prepared
+from skill import markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -74,14 +75,12 @@ class Row:
 
 
 def render(rows: Sequence[Row]) -> str:
-    lines = [
-        "| measure | Leg Cramp Guide | baseline | ratio | target | met |",
-        "|---|---:|---:|---:|---|---|",
-    ]
-    for row in rows:
-        met = "" if row.met is None else ("yes" if row.met else "**no**")
-        lines.append(f"| {row.what} | {row.ours} | {row.baseline} | {row.ratio} | {row.target} | {met} |")
-    return "\n".join(lines)
+    header = ("measure", "Leg Cramp Guide", "baseline", "ratio", "target", "met")
+    return markdown.table(header, [
+        (row.what, row.ours, row.baseline, row.ratio, row.target,
+         "" if row.met is None else ("yes" if row.met else "**no**"))
+        for row in rows
+    ], right=(1, 2, 3))
 
 
 def machine() -> str:

@@ -29,6 +29,7 @@ DEFAULT_OUTPUT = DIST_DIR / "skill-lambda.zip"
 LEFT_OUT = (
     "__main__.py",
     "cli/",
+    "markdown.py",
     "packaging.py",
     "paths.py",
     "schemas.py",

@@ -16,6 +16,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from skill import markdown
 from skill.model import REPO_ROOT
 from skill.simulator.nlu import FALLBACK, Understander
 
@@ -52,16 +53,12 @@ class Report:
         return next(row for row in self.rows if (row.corpus, row.domain) == (corpus, domain))
 
     def table(self) -> str:
-        lines = [
-            "| corpus | utterances | reach the expected intent | share | target |",
-            "|---|---|---|---|---|",
-        ]
-        for row in self.rows:
-            target = TARGETS[row.domain] if row.corpus != "heldout" else "(not tuned on)"
-            lines.append(
-                f"| {row.corpus}, {row.domain} | {row.total} | {row.correct} | {row.share:.1%} | {target} |"
-            )
-        return "\n".join(lines)
+        header = ("corpus", "utterances", "reach the expected intent", "share", "target")
+        return markdown.table(header, [
+            (f"{row.corpus}, {row.domain}", str(row.total), str(row.correct), f"{row.share:.1%}",
+             TARGETS[row.domain] if row.corpus != "heldout" else "(not tuned on)")
+            for row in self.rows
+        ])
 
 
 def read_corpus(path: Path) -> list[tuple[str, str]]:
