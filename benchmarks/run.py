@@ -29,13 +29,11 @@ every target is met, 1 otherwise (or when any request failed).
 from __future__ import annotations
 
 import argparse
-import http.client
 import logging
 import os
 import platform
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -49,6 +47,7 @@ if __package__ in (None, ""):  # run as a file: make the repository importable
 
 from benchmarks import loadgen, options, procs
 from benchmarks.loadgen import LoadResult, Prepared
+from benchmarks.servers import Server, start, stop_all, wait_ready
 from skill import markdown
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -158,45 +157,9 @@ def in_process(rounds: int, per_round: int, log_dir: Path) -> InProcess:
 # --- servers ------------------------------------------------------------------------
 
 
-@dataclass
-class Server:
-    name: str
-    process: subprocess.Popen[bytes]
-    port: int
-
-    def worker_pids(self) -> list[int]:
-        """gunicorn's workers: the children of the master (the process we started)."""
-        return procs.children(self.process.pid)
-
-
 def peak_worker_mib(server: Server) -> float:
     """The highest VmHWM (peak resident set) among the server's workers, MiB."""
     return max(procs.status_kib(pid, "VmHWM") for pid in server.worker_pids()) / 1024
-
-
-def _start(name: str, command: list[str], env: dict[str, str], log_dir: Path) -> Server:
-    port = loadgen.free_port()
-    clean = {key: value for key, value in os.environ.items() if not key.startswith("ALEXA_")}
-    with open(log_dir / f"{name}.log", "wb") as log:  # access lines: the same cost for every server
-        process = subprocess.Popen(
-            [sys.executable, *command, "--port", str(port)],
-            cwd=ROOT, env={**clean, **env}, stdout=log, stderr=subprocess.STDOUT,
-        )
-    return Server(name, process, port)
-
-
-def _wait_ready(server: Server, log_dir: Path, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            break
-        try:
-            if loadgen.get_status(server.port, "/health") == 200:
-                return
-        except (OSError, http.client.HTTPException):  # not listening yet
-            time.sleep(0.1)
-    log = (log_dir / f"{server.name}.log").read_text(errors="replace")
-    raise RuntimeError(f"server {server.name} did not start:\n{log}")
 
 
 @contextmanager
@@ -221,19 +184,13 @@ def servers(workers: int, log_dir: Path) -> Iterator[dict[str, Server]]:
             ("minimal", [*baseline, "skill"], {}),
             ("constant", [*baseline, "constant"], {}),
         ):
-            started[name] = _start(name, command, env, log_dir)
+            # Access lines go to the log: the same cost for every server.
+            started[name] = start(name, command, env, log_dir / f"{name}.log")
         for server in started.values():
-            _wait_ready(server, log_dir)
+            wait_ready(server)
         yield started
     finally:
-        for server in started.values():
-            server.process.terminate()
-        for server in started.values():
-            try:
-                server.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                server.process.kill()
-                server.process.wait()
+        stop_all(started.values())
 
 
 # --- 2. and 3. over HTTP ----------------------------------------------------------------

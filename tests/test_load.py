@@ -34,11 +34,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         yield running
 
 
-def workers(server: Server) -> list[int]:
-    """gunicorn's workers: the children of the master that ``serving`` started."""
-    return procs.children(server.process.pid)
-
-
 def rss_mib(pids: list[int]) -> dict[int, float]:
     return {pid: procs.status_kib(pid, "VmRSS") / 1024 for pid in pids}
 
@@ -54,7 +49,7 @@ def test_5000_requests_at_32_connections_without_error_or_growth(server: Server,
     # Warm-up: both workers import lazily and fill their caches on first requests.
     warm = loadgen.run_python_client(port, pool, connections=4, total=400, seconds=HARD_CAP_SECONDS)
     assert warm.errors == {}
-    pids = workers(server)
+    pids = server.worker_pids()
     assert len(pids) == 2
     before = rss_mib(pids)
 
@@ -63,7 +58,7 @@ def test_5000_requests_at_32_connections_without_error_or_growth(server: Server,
     assert result.errors == {}, result.errors
     assert result.requests == REQUESTS, f"only {result.requests} in {HARD_CAP_SECONDS} s"
     # The same workers served it all: none died and was quietly replaced.
-    assert workers(server) == pids
+    assert server.worker_pids() == pids
     after = rss_mib(pids)
     growth = {pid: after[pid] - before[pid] for pid in pids}
     assert all(grown < RSS_GROWTH_BOUND_MIB for grown in growth.values()), (before, after)
