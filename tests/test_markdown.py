@@ -22,7 +22,7 @@ def test_a_row_of_the_wrong_width_is_refused():
 
 
 def test_the_benchmark_table_is_aligned_as_the_readme_shows_it():
-    from benchmarks.run import Row, render
+    from benchmarks.report import Row, render
 
     assert render([Row("1. in process, requests/s", "10", "8", "1.25", "≥ 0.8", True)]).splitlines() == [
         "| measure | Leg Cramp Guide | baseline | ratio | target | met |",
