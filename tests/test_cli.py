@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from skill.paths import REPO_ROOT
+from skill.paths import REPO_ROOT, SKILL_DIR
 
 # The command-line contracts the README documents, in the order --help lists them.
 DOCUMENTED_COMMANDS = ["invoke", "validate", "serve", "ask", "chat", "replay", "package"]
@@ -35,7 +35,7 @@ def test_the_cli_offers_the_documented_commands():
 
 def test_the_cli_works_from_the_package_alone(tmp_path):
     """As in an installed copy: skill/ without benchmarks/ or tests/ beside it."""
-    (tmp_path / "skill").symlink_to(REPO_ROOT / "skill", target_is_directory=True)
+    (tmp_path / "skill").symlink_to(SKILL_DIR, target_is_directory=True)
     result = run("-m", "skill", "--help", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert commands_listed(result.stdout) == DOCUMENTED_COMMANDS

@@ -23,14 +23,14 @@ from skill.cli.main import main
 from skill.cli.status import EXIT_PROBLEMS
 from skill.content import load_content
 from skill.content.validation import Problem
-from skill.model import REPO_ROOT
+from skill.paths import REPO_ROOT
 from skill.simulator import envelopes
 from skill.speech import spoken
-from tests.helpers import ends_session, speech
+from tests.helpers import OTHER_SKILL_ID, SKILL_ID, ends_session, speech
 
-SKILL_ID = "amzn1.ask.skill.11111111-2222-3333-4444-555555555555"
-OTHER_SKILL_ID = "amzn1.ask.skill.99999999-8888-7777-6666-555555555555"
-NEVER_BUNDLED = ("flask", "jsonschema", "cryptography", "werkzeug", "gunicorn", "pytest", "hypothesis", "cfnlint", "yaml")
+NEVER_BUNDLED = (
+    "flask", "jsonschema", "cryptography", "werkzeug", "gunicorn", "pytest", "hypothesis", "cfnlint", "yaml",
+)
 
 # Runs in the bare interpreter: answers each event on stdin, then reports
 # what it could import and where every loaded module came from.
@@ -44,7 +44,9 @@ for event in json.load(sys.stdin):
     try:
         results.append({"response": lambda_function.lambda_handler(event, None)})
     except Exception as error:
-        results.append({"error": type(error).__name__, "value_error": isinstance(error, ValueError), "message": str(error)})
+        results.append(
+            {"error": type(error).__name__, "value_error": isinstance(error, ValueError), "message": str(error)}
+        )
 for path in sorted(pathlib.Path(folder, "skill").rglob("*.py")):
     parts = path.relative_to(folder).with_suffix("").parts
     importlib.import_module(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
@@ -163,7 +165,9 @@ def test_handler_and_runtime_skill_modules_are_at_the_top(names: list[str]) -> N
         "skill/content/en.json",
     } <= skill_files
     left_out = re.compile(
-        r"skill/(web|simulator|model|cli)/|skill/content/(validation\.py|content\.schema\.json)|skill/(__main__|packaging|markdown)\.py"
+        r"skill/(web|simulator|model|cli)/"
+        r"|skill/content/(validation\.py|content\.schema\.json)"
+        r"|skill/(__main__|packaging|markdown)\.py"
     )
     assert [name for name in skill_files if left_out.match(name)] == []
 
@@ -176,7 +180,9 @@ def test_bundle_is_pure_python(names: list[str]) -> None:
 def test_bundle_holds_only_the_pinned_runtime_dependencies(names: list[str]) -> None:
     top = {name.split("/")[0] for name in names}
     assert [name for name in top if name.lower().startswith(NEVER_BUNDLED)] == []
-    installed = {re.sub(r"-[^-]+\.dist-info$", "", name).lower().replace("_", "-") for name in top if name.endswith(".dist-info")}
+    installed = {
+        re.sub(r"-[^-]+\.dist-info$", "", name).lower().replace("_", "-") for name in top if name.endswith(".dist-info")
+    }
     pinned = {line.split("==")[0].lower().replace("_", "-") for line in packaging._requirement_lines()}
     assert installed == pinned
     assert "ask-sdk-core" in pinned and not pinned & {"flask", "jsonschema", "cryptography"}
