@@ -7,6 +7,7 @@ import subprocess
 from importlib import metadata
 from pathlib import Path
 
+import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
@@ -15,6 +16,7 @@ from skill.paths import LAMBDA_DIR, REPO_ROOT, SKILL_DIR
 BOOTSTRAP = REPO_ROOT / "scripts" / "bootstrap"
 
 
+@pytest.mark.slow  # a subprocess
 def test_bootstrap_refuses_a_python_older_than_3_11_in_one_line(tmp_path):
     old_python = tmp_path / "python3.10"
     old_python.write_text("#!/bin/sh\necho 3.10\n")  # answers like `python3.10 -c ...` would
@@ -30,6 +32,7 @@ def test_bootstrap_refuses_a_python_older_than_3_11_in_one_line(tmp_path):
     assert result.stdout == ""
 
 
+@pytest.mark.slow  # a subprocess
 def test_bootstrap_names_an_interpreter_that_is_not_there(tmp_path):
     missing = tmp_path / "no-such-python"
     result = subprocess.run(

@@ -118,6 +118,7 @@ def bare_run(bundle: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str
 # From the bare interpreter ---------------------------------------------------
 
 
+@pytest.mark.slow  # builds the bundle (once per session)
 def test_bundle_answers_a_launch_request(bare_run: dict[str, Any]) -> None:
     content = load_content("en-US")
     welcome, _, _ = spoken(answers.prompt(content, "welcome"), one_shot=False)
@@ -127,6 +128,7 @@ def test_bundle_answers_a_launch_request(bare_run: dict[str, Any]) -> None:
     assert not ends_session(response)
 
 
+@pytest.mark.slow  # builds the bundle (once per session)
 def test_bundle_answers_an_intent_request(bare_run: dict[str, Any]) -> None:
     content = load_content("en-US")
     response = bare_run["results"][1]["response"]
@@ -134,6 +136,7 @@ def test_bundle_answers_an_intent_request(bare_run: dict[str, Any]) -> None:
     assert ends_session(response)
 
 
+@pytest.mark.slow  # builds the bundle (once per session)
 def test_bundle_refuses_what_is_not_for_it(bare_run: dict[str, Any]) -> None:
     api_gateway, a_list, other_skill = bare_run["results"][2:]
     assert api_gateway["error"] == a_list["error"] == "NotAnAlexaRequest"
@@ -142,6 +145,7 @@ def test_bundle_refuses_what_is_not_for_it(bare_run: dict[str, Any]) -> None:
     assert api_gateway["value_error"] and a_list["value_error"] and other_skill["value_error"]
 
 
+@pytest.mark.slow  # builds the bundle (once per session)
 def test_bundle_needs_nothing_but_itself_and_the_standard_library(bare_run: dict[str, Any]) -> None:
     assert bare_run["sys_path"][0] == bare_run["folder"]
     assert not any("site-packages" in entry or "dist-packages" in entry for entry in bare_run["sys_path"])
@@ -152,6 +156,7 @@ def test_bundle_needs_nothing_but_itself_and_the_standard_library(bare_run: dict
 # The zip itself --------------------------------------------------------------
 
 
+@pytest.mark.slow  # builds the bundle (once per session)
 def test_handler_and_runtime_skill_modules_are_at_the_top(names: list[str]) -> None:
     skill_files = {name for name in names if name.startswith("skill/")}
     assert "lambda_function.py" in names
@@ -172,11 +177,13 @@ def test_handler_and_runtime_skill_modules_are_at_the_top(names: list[str]) -> N
     assert [name for name in skill_files if left_out.match(name)] == []
 
 
+@pytest.mark.slow  # builds the bundle (once per session)
 def test_bundle_is_pure_python(names: list[str]) -> None:
     assert [name for name in names if name.endswith((".so", ".pyd", ".dylib"))] == []
     assert [name for name in names if "__pycache__" in name or name.endswith(".pyc")] == []
 
 
+@pytest.mark.slow  # builds the bundle (once per session)
 def test_bundle_holds_only_the_pinned_runtime_dependencies(names: list[str]) -> None:
     top = {name.split("/")[0] for name in names}
     assert [name for name in top if name.lower().startswith(NEVER_BUNDLED)] == []
@@ -188,6 +195,7 @@ def test_bundle_holds_only_the_pinned_runtime_dependencies(names: list[str]) -> 
     assert "ask-sdk-core" in pinned and not pinned & {"flask", "jsonschema", "cryptography"}
 
 
+@pytest.mark.slow  # builds the bundle (once per session)
 def test_same_source_gives_the_same_bytes(bundle: Path, tmp_path: Path) -> None:
     again = packaging.build_bundle(tmp_path / "again.zip")
     assert again.path.read_bytes() == bundle.read_bytes()
@@ -197,6 +205,7 @@ def test_same_source_gives_the_same_bytes(bundle: Path, tmp_path: Path) -> None:
     assert {entry.date_time for entry in entries} == {packaging.FIXED_TIME}
 
 
+@pytest.mark.slow  # builds the bundle (once per session)
 def test_unpacked_folder_beside_the_zip_holds_the_same_files(bundle: Path, names: list[str]) -> None:
     folder = packaging.unpacked_folder(bundle)
     assert folder == bundle.with_suffix("")
@@ -245,6 +254,7 @@ def test_runtime_version_comes_from_the_template() -> None:
     assert re.fullmatch(r"3\.1[2-9]", packaging.runtime_version())
 
 
+@pytest.mark.slow  # builds the bundle (once per session)
 def test_cold_start_benchmark_runs_on_the_bundle(bundle: Path, tmp_path: Path) -> None:
     from benchmarks import cold_start
 
