@@ -41,7 +41,9 @@ LEFT_OUT = (
 )
 BUNDLED_SUFFIXES = (".py", ".json")
 # Never in the bundle, whatever lambda/requirements.txt says.
-NOT_FOR_LAMBDA = frozenset({"flask", "jsonschema", "fastjsonschema", "cryptography", "gunicorn", "pytest", "hypothesis", "cfn-lint"})
+NOT_FOR_LAMBDA = frozenset(
+    {"flask", "jsonschema", "fastjsonschema", "cryptography", "gunicorn", "pytest", "hypothesis", "cfn-lint"}
+)
 COMPILED_SUFFIXES = (".so", ".pyd", ".dylib")
 # Zip entries carry this time, so the same files give the same bytes.
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
