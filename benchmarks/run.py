@@ -128,8 +128,8 @@ def in_process(rounds: int, per_round: int, log_dir: Path) -> InProcess:
     from benchmarks.baselines import minimal_skill
     from benchmarks.workload import SKILL_ID, conversations, encode
     from skill import build_skill, handle_envelope
+    from skill.simulator.testpki import ensure_test_chain
     from skill.web.app import read_envelope
-    from skill.web.testcerts import ensure_test_chain
     from skill.web.verification import CertificateStore, RequestVerifier
 
     mix = conversations(4)
@@ -204,7 +204,7 @@ def _wait_ready(server: Server, log_dir: Path, timeout: float = 30) -> None:
 def servers(workers: int, log_dir: Path) -> Iterator[dict[str, Server]]:
     """The four servers, all on gunicorn with the same options and worker count."""
     from benchmarks.workload import SKILL_ID
-    from skill.web.testcerts import ensure_test_chain
+    from skill.simulator.testpki import ensure_test_chain
 
     chain = ensure_test_chain(log_dir / "certs")
     serve = ["-m", "skill", "serve", "--workers", str(workers)]
@@ -265,7 +265,7 @@ class HttpResults:
 def over_http(args: argparse.Namespace, log_dir: Path) -> HttpResults:
     """Sections 2 and 3: each subject under the same load, alternating round by round."""
     from benchmarks.workload import conversations, encode
-    from skill.web.testcerts import ensure_test_chain
+    from skill.simulator.testpki import ensure_test_chain
 
     plain = [Prepared(encode(envelope)) for envelope in conversations(16)]
     chain = ensure_test_chain(log_dir / "certs")

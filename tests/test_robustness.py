@@ -28,7 +28,7 @@ from skill.schemas import fast_check, schema_validator
 from skill.speech import MAX_SPEECH_CHARS, ssml_to_text, to_ssml
 from skill.web import create_app
 from skill.web.app import MAX_BODY_BYTES, SCHEMA_PATH
-from skill.web.testcerts import ensure_test_chain
+from skill.simulator.testpki import ensure_test_chain
 from tests.servers import Server, http_exchange, serving
 
 SKILL_ID = "amzn1.ask.skill.f0220000-0000-4000-8000-00000000f022"

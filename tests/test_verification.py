@@ -12,16 +12,16 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from skill.web import verification as v
-from skill.web.testcerts import (
+from skill.simulator.signing import sign_body
+from skill.simulator.testpki import (
     DEFAULT_TEST_CERT_URL,
     BuiltChain,
     TestChain,
     cached_key,
     ensure_test_chain,
     make_chain,
-    sign_body,
 )
+from skill.web import verification as v
 from skill.web.verification import (
     CertificateStore,
     RequestVerifier,

@@ -1,6 +1,6 @@
 """The web service, through Flask's test client and over real HTTP to gunicorn.
 
-Signed requests use real certificate chains from ``skill.web.testcerts`` and
+Signed requests use real certificate chains from ``skill.simulator.testpki`` and
 real signatures; the production server is ``python -m skill serve`` started
 as a subprocess on a free port of 127.0.0.1.
 """
@@ -29,7 +29,8 @@ from skill.simulator import envelopes
 from skill.simulator.session import Conversation
 from skill.web import ConfigError, create_app
 from skill.web.app import MAX_BODY_BYTES, Settings, config_from_env
-from skill.web.testcerts import BuiltChain, TestChain, cached_key, ensure_test_chain, make_chain, sign_body
+from skill.simulator.signing import sign_body
+from skill.simulator.testpki import BuiltChain, TestChain, cached_key, ensure_test_chain, make_chain
 from skill.web.verification import cert_file_name
 from tests.servers import TIMEOUT, Server, free_port, http_exchange, start_server
 
