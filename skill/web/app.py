@@ -22,9 +22,9 @@ from jsonschema.exceptions import ValidationError, best_match
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 
 from skill import build_skill, handle_envelope
-from skill.content.validation import check_content, field_name
+from skill.content.validation import check_content
 from skill.envelope import InvalidEnvelope
-from skill.schemas import fast_check, schema_validator
+from skill.schemas import fast_check, field_name, schema_validator
 from skill.web.verification import (
     CertificateStore,
     RequestVerifier,
@@ -188,7 +188,7 @@ def read_envelope(body: bytes) -> dict[str, Any]:
 def _describe(error: ValidationError) -> tuple[str, str]:
     """(field, reason) in words that never echo the request's own values."""
     path = list(error.absolute_path)
-    expected = error.validator_value
+    expected: Any = error.validator_value  # the schema keyword's value, set for every error it reports
     if error.validator == "required" and isinstance(error.instance, dict):
         missing = next((name for name in expected if name not in error.instance), None)
         return field_name([*path, missing] if missing else path) or "envelope", "is required"
