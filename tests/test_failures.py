@@ -13,6 +13,7 @@ from ask_sdk_core.exceptions import AskSdkException
 
 from skill import answers, build_skill, handle_envelope
 from skill.content import load_content
+from skill.envelope import WrongSkill
 from skill.simulator import envelopes
 from skill.simulator.session import Conversation
 from tests.helpers import ends_session, reprompt, speech
@@ -91,8 +92,14 @@ def test_logs_name_the_request_but_never_the_user_or_device(in_process, caplog):
 
 def test_a_request_for_another_skill_is_refused_when_the_id_is_set():
     guarded = build_skill(skill_id="amzn1.ask.skill.ours")
-    with pytest.raises(AskSdkException):
+    with pytest.raises(WrongSkill):
         handle_envelope(guarded, envelopes.envelope(envelopes.launch_request(), skill_id="amzn1.ask.skill.theirs"))
+    with pytest.raises(AskSdkException):  # what the SDK's own check raised, for callers written for it
+        handle_envelope(guarded, envelopes.envelope(envelopes.launch_request(), skill_id="amzn1.ask.skill.theirs"))
+    ours_in_context = envelopes.envelope(envelopes.launch_request(), skill_id="amzn1.ask.skill.ours")
+    ours_in_context["session"]["application"]["applicationId"] = "amzn1.ask.skill.theirs"
+    with pytest.raises(WrongSkill, match="session.application"):
+        handle_envelope(guarded, ours_in_context)
     ours = envelopes.envelope(envelopes.launch_request(), skill_id="amzn1.ask.skill.ours")
     assert speech(handle_envelope(guarded, ours))
 
@@ -153,4 +160,13 @@ def test_invoke_refuses_another_skills_request():
     envelope = envelopes.envelope(envelopes.launch_request(), skill_id="amzn1.ask.skill.theirs")
     result = run_invoke(json.dumps(envelope), "--skill-id", "amzn1.ask.skill.ours")
     assert result.returncode == 2
-    assert result.stderr.startswith("invoke: refused")
+    assert result.stderr.startswith("invoke: refused") and "amzn1.ask.skill.theirs" in result.stderr
+
+
+def test_invoke_refuses_a_session_for_another_skill():
+    envelope = envelopes.envelope(envelopes.launch_request(), skill_id="amzn1.ask.skill.ours")
+    envelope["session"]["application"]["applicationId"] = "amzn1.ask.skill.theirs"
+    result = run_invoke(json.dumps(envelope), "--skill-id", "amzn1.ask.skill.ours")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.startswith("invoke: refused") and "session.application" in result.stderr
+    assert result.stderr.count("\n") == 1

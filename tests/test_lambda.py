@@ -134,10 +134,20 @@ def test_another_skills_request_is_refused(handler: ModuleType, caplog: pytest.L
     assert refusal_logs(caplog) == [str(refused.value)]
 
 
+def test_a_session_for_another_skill_is_refused(handler: ModuleType, caplog: pytest.LogCaptureFixture) -> None:
+    event = launch()  # the context names this skill
+    event["session"]["application"]["applicationId"] = OTHER_SKILL_ID
+    with pytest.raises(handler.WrongSkill) as refused:
+        handler.lambda_handler(event, context=None)
+    assert str(refused.value) == f"refused a request whose session is for skill {OTHER_SKILL_ID!r}: this function answers {SKILL_ID}"
+    assert refusal_logs(caplog) == [str(refused.value)]
+
+
 def test_a_request_without_context_is_refused_before_the_sdk(handler: ModuleType) -> None:
+    # Alexa always names the skill in the context; a session's id alone is not enough.
     event = launch()
     del event["context"]
-    with pytest.raises(handler.WrongSkill, match="skill None"):
+    with pytest.raises(handler.NotAnAlexaRequest, match="missing string 'context.System.application.applicationId'"):
         handler.lambda_handler(event, context=None)
 
 

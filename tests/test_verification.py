@@ -280,11 +280,17 @@ def test_application_id_wrong() -> None:
     assert_check("application_id", lambda: verify_application_id(make_envelope(app_id="amzn1.ask.skill.x"), SKILL_ID))
 
 
-def test_application_id_falls_back_to_session() -> None:
+def test_application_id_in_the_session_must_match_too() -> None:
     envelope = make_envelope()
-    del envelope["context"]
-    verify_application_id(envelope, SKILL_ID)
     envelope["session"]["application"]["applicationId"] = "amzn1.ask.skill.x"
+    assert_check("application_id", lambda: verify_application_id(envelope, SKILL_ID))
+    del envelope["session"]
+    verify_application_id(envelope, SKILL_ID)  # out of session: the context's alone
+
+
+def test_application_id_in_the_context_is_required() -> None:
+    envelope = make_envelope()
+    del envelope["context"]  # the session's id alone is not enough
     assert_check("application_id", lambda: verify_application_id(envelope, SKILL_ID))
 
 

@@ -253,6 +253,13 @@ def test_other_skills_requests_refused(post: Post, certs: Certs) -> None:
     assert post(body, certs.signed(body)) == (400, {"error": "application_id"})
 
 
+def test_a_session_for_another_skill_is_refused(post: Post, certs: Certs) -> None:
+    envelope = launch()  # the context names this skill
+    envelope["session"]["application"]["applicationId"] = "amzn1.ask.skill.someone-else"
+    body = encode(envelope)
+    assert post(body, certs.signed(body)) == (400, {"error": "application_id"})
+
+
 def test_refusal_logged_as_warning_without_body_or_user_id(
     client: Any, certs: Certs, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -523,6 +530,10 @@ def test_verification_off_answers_unsigned_requests_but_keeps_the_skill_id() -> 
     client = create_app({"ALEXA_VERIFY": "false", "ALEXA_SKILL_ID": SKILL_ID}).test_client()
     assert client.post("/", data=encode(launch())).status_code == 200
     response = client.post("/", data=encode(launch(skill_id="amzn1.ask.skill.other")))
+    assert (response.status_code, response.get_json()) == (400, {"error": "application_id"})
+    envelope = launch()
+    envelope["session"]["application"]["applicationId"] = "amzn1.ask.skill.other"
+    response = client.post("/", data=encode(envelope))
     assert (response.status_code, response.get_json()) == (400, {"error": "application_id"})
 
 

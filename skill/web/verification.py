@@ -33,6 +33,8 @@ from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509 import verification as x509_verification
 
+from skill.envelope import InvalidEnvelope, WrongSkill, check_application_id, dig
+
 __all__ = [
     "CHECKS",
     "ECHO_API_DOMAIN",
@@ -356,22 +358,12 @@ def verify_timestamp(
 # --- 5. Application id ----------------------------------------------------
 
 
-def _dig(data: Any, *keys: str) -> Any:
-    for key in keys:
-        if not isinstance(data, Mapping):
-            return None
-        data = data.get(key)
-    return data
-
-
 def verify_application_id(envelope: Mapping[str, Any], expected_skill_id: str) -> None:
-    """Require the envelope's application id to equal ``expected_skill_id``."""
-    actual = _dig(envelope, "context", "System", "application", "applicationId")
-    if actual is None:
-        # Older requests and some session-only paths carry it in session.
-        actual = _dig(envelope, "session", "application", "applicationId")
-    if actual != expected_skill_id:
-        raise VerificationError("application_id", f"request is for application {actual!r}, not this skill")
+    """``skill.envelope.check_application_id``, the one rule, as a ``VerificationError``."""
+    try:
+        check_application_id(envelope, expected_skill_id)
+    except (InvalidEnvelope, WrongSkill) as error:
+        raise VerificationError("application_id", str(error)) from None
 
 
 # --- All together ---------------------------------------------------------
@@ -386,12 +378,18 @@ def _header(headers: Mapping[str, str], name: str) -> str | None:
 
 
 class RequestVerifier:
-    """Runs every Alexa check on one request, in Amazon's order."""
+    """Runs every Alexa check on one request, in Amazon's order.
+
+    The application id is the skill's own check (``handle_envelope`` applies
+    it for every entry point), so the web service gives no ``skill_id``; a
+    caller that verifies without the skill object may, and the same rule,
+    ``skill.envelope.check_application_id``, then runs last.
+    """
 
     def __init__(
         self,
         store: CertificateStore,
-        skill_id: str | None,
+        skill_id: str | None = None,
         clock: Clock = _utcnow,
         tolerance_seconds: float = DEFAULT_TIMESTAMP_TOLERANCE_SECONDS,
     ) -> None:
@@ -404,7 +402,7 @@ class RequestVerifier:
         """Raise ``VerificationError`` unless the request provably comes from Alexa.
 
         ``body`` must be the raw bytes as received; ``envelope`` is its parsed
-        JSON. The application id is skipped only when ``skill_id`` is None.
+        JSON.
         """
         url = _header(headers, SIGNATURE_CERT_CHAIN_URL_HEADER)
         signature = _header(headers, SIGNATURE_256_HEADER)
@@ -415,7 +413,7 @@ class RequestVerifier:
         leaf = self.store.leaf_certificate(url)  # validates the URL and the chain
         verify_signature(leaf, signature, body)
         verify_timestamp(
-            _dig(envelope, "request", "timestamp"), now=self._clock(), tolerance_seconds=self._tolerance_seconds
+            dig(envelope, ("request", "timestamp")), now=self._clock(), tolerance_seconds=self._tolerance_seconds
         )
         if self.skill_id is not None:
             verify_application_id(envelope, self.skill_id)
