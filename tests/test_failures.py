@@ -128,8 +128,10 @@ def test_invoke_answers_a_request_envelope_with_a_response_envelope():
         ("{not json", "invoke: standard input is not JSON"),
         ("", "invoke: standard input is not JSON"),
         ("[1, 2]", "invoke: not an Alexa request envelope: expected a JSON object, got list"),
-        ('{"request": {"type": "LaunchRequest"}}', "invoke: not an Alexa request envelope: missing string 'request.requestId'"),
-        ('{"request": {"type": "IntentRequest", "requestId": "r"}}', "invoke: not an Alexa request envelope: an IntentRequest needs"),
+        ('{"request": {"type": "LaunchRequest"}}',
+         "invoke: not an Alexa request envelope: missing string 'request.requestId'"),
+        ('{"request": {"type": "IntentRequest", "requestId": "r"}}',
+         "invoke: not an Alexa request envelope: an IntentRequest needs"),
     ],
 )
 def test_invoke_refuses_bad_input_with_one_line_and_status_2(stdin, message):
@@ -149,7 +151,8 @@ def test_invoke_refuses_absurdly_nested_json_in_one_line(opening):
 
 
 def test_a_skill_id_check_needs_the_application_id():
-    result = run_invoke('{"request": {"type": "LaunchRequest", "requestId": "r"}}', "--skill-id", "amzn1.ask.skill.ours")
+    no_context = '{"request": {"type": "LaunchRequest", "requestId": "r"}}'
+    result = run_invoke(no_context, "--skill-id", "amzn1.ask.skill.ours")
     assert result.returncode == 2
     assert result.stderr == (
         "invoke: not an Alexa request envelope: missing string 'context.System.application.applicationId'\n"

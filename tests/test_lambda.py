@@ -7,9 +7,10 @@ import json
 import logging
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import pytest
 import yaml
@@ -139,7 +140,9 @@ def test_a_session_for_another_skill_is_refused(handler: ModuleType, caplog: pyt
     event["session"]["application"]["applicationId"] = OTHER_SKILL_ID
     with pytest.raises(handler.WrongSkill) as refused:
         handler.lambda_handler(event, context=None)
-    assert str(refused.value) == f"refused a request whose session is for skill {OTHER_SKILL_ID!r}: this function answers {SKILL_ID}"
+    assert str(refused.value) == (
+        f"refused a request whose session is for skill {OTHER_SKILL_ID!r}: this function answers {SKILL_ID}"
+    )
     assert refusal_logs(caplog) == [str(refused.value)]
 
 

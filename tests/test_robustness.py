@@ -22,13 +22,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from skill import handlers
-from skill.simulator import envelopes
 from skill.content import load_content
 from skill.schemas import fast_check, schema_validator
+from skill.simulator import envelopes
+from skill.simulator.testpki import ensure_test_chain
 from skill.speech import MAX_SPEECH_CHARS, ssml_to_text, to_ssml
 from skill.web import create_app
 from skill.web.app import MAX_BODY_BYTES, SCHEMA_PATH
-from skill.simulator.testpki import ensure_test_chain
 from tests.servers import Server, http_exchange, serving
 
 SKILL_ID = "amzn1.ask.skill.f0220000-0000-4000-8000-00000000f022"
@@ -183,7 +183,8 @@ def mutated_envelopes(draw: st.DrawFn) -> dict[str, Any]:
         attributes = session.get("attributes") if isinstance(session, dict) else None
         if isinstance(attributes, dict) and draw(st.integers(0, 2)) == 0:
             # A third of the changes go to the session state, which the skill echoes and reads back.
-            where = ("session", "attributes", draw(st.sampled_from(["offer", "cause_index", "last"]) | st.text(max_size=8)))
+            key = draw(st.sampled_from(["offer", "cause_index", "last"]) | st.text(max_size=8))
+            where = ("session", "attributes", key)
         else:
             where = draw(st.sampled_from(list(paths(envelope))))
         *parents, last = where
@@ -294,7 +295,8 @@ def signed_client() -> tuple[Any, Any]:
     import tempfile
 
     chain = ensure_test_chain(Path(tempfile.mkdtemp(prefix="fuzz-certs-")))
-    config = {"ALEXA_SKILL_ID": SKILL_ID, "ALEXA_CA_BUNDLE": str(chain.root_path), "ALEXA_CERT_DIR": str(chain.directory)}
+    config = {"ALEXA_SKILL_ID": SKILL_ID, "ALEXA_CA_BUNDLE": str(chain.root_path),
+              "ALEXA_CERT_DIR": str(chain.directory)}
     return create_app(config).test_client(), chain
 
 

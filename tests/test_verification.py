@@ -33,13 +33,13 @@ from skill.web.verification import (
     verify_timestamp,
 )
 
-NOW = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
 SKILL_ID = "amzn1.ask.skill.00000000-1111-2222-3333-444444444444"
 URL = DEFAULT_TEST_CERT_URL
 
 
 def iso(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def make_envelope(timestamp: str | None = None, app_id: str = SKILL_ID) -> dict:
@@ -180,7 +180,9 @@ def test_bad_chains_refused(roots_path: str, check: str, options: dict) -> None:
     assert store.cached_urls() == []
 
 
-@pytest.mark.parametrize("pem", [b"", b"not a certificate", b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"])
+@pytest.mark.parametrize(
+    "pem", [b"", b"not a certificate", b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"]
+)
 def test_unparseable_chain_refused(roots_path: str, pem: bytes) -> None:
     assert_check("certificate_chain", lambda: store_for(roots_path, pem).leaf_certificate(URL))
 
@@ -257,7 +259,7 @@ def test_timestamp_outside_tolerance(offset: int) -> None:
      "2026-11-25T15:40:00.123456789Z", "2026-11-25T15:40:00"],
 )
 def test_timestamp_formats(stamp: str) -> None:
-    verify_timestamp(stamp, now=dt.datetime(2026, 11, 25, 15, 40, 30, tzinfo=dt.timezone.utc))
+    verify_timestamp(stamp, now=dt.datetime(2026, 11, 25, 15, 40, 30, tzinfo=dt.UTC))
 
 
 @pytest.mark.parametrize("stamp", ["", "yesterday", "2026-13-45T99:00:00Z", None, 1764085200000])
@@ -266,7 +268,7 @@ def test_timestamp_unparseable(stamp: object) -> None:
 
 
 def test_timestamp_default_now_is_wall_clock() -> None:
-    verify_timestamp(iso(dt.datetime.now(dt.timezone.utc)))
+    verify_timestamp(iso(dt.datetime.now(dt.UTC)))
 
 
 # --- 5. Application id ----------------------------------------------------
@@ -311,7 +313,7 @@ def verifier(chain: TestChain) -> RequestVerifier:
 
 
 def signed(chain: TestChain, envelope: dict | None = None) -> tuple[dict[str, str], bytes, dict]:
-    envelope = envelope or make_envelope(iso(dt.datetime.now(dt.timezone.utc)))
+    envelope = envelope or make_envelope(iso(dt.datetime.now(dt.UTC)))
     body = json.dumps(envelope).encode()
     return chain.headers(body), body, envelope
 
@@ -343,19 +345,19 @@ def test_request_verifier_each_rule(verifier: RequestVerifier, chain: TestChain)
     bad_url = {**headers, "SignatureCertChainUrl": INVALID_URLS[-1]}
     assert_check("signature_cert_chain_url", lambda: verifier.verify(bad_url, body, envelope))
     assert_check("signature", lambda: verifier.verify(headers, body + b"\n", envelope))
-    old = make_envelope(iso(dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=10)))
+    old = make_envelope(iso(dt.datetime.now(dt.UTC) - dt.timedelta(minutes=10)))
     assert_check("timestamp", lambda: verifier.verify(*signed(chain, old)))
     no_stamp = make_envelope()
     del no_stamp["request"]["timestamp"]
     assert_check("timestamp", lambda: verifier.verify(*signed(chain, no_stamp)))
-    other = make_envelope(iso(dt.datetime.now(dt.timezone.utc)), app_id="amzn1.ask.skill.other")
+    other = make_envelope(iso(dt.datetime.now(dt.UTC)), app_id="amzn1.ask.skill.other")
     assert_check("application_id", lambda: verifier.verify(*signed(chain, other)))
     RequestVerifier(verifier.store, None).verify(*signed(chain, other))  # None skips the id check
 
 
 def test_request_verifier_uses_its_clock(chain: TestChain) -> None:
     store = CertificateStore(trust_roots_pem_path=str(chain.root_path), cert_dir=str(chain.directory))
-    frozen = dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc)
+    frozen = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
     envelope = make_envelope(iso(frozen))
     # The store still uses wall time for the certificate; the request clock is frozen.
     RequestVerifier(store, SKILL_ID, clock=lambda: frozen).verify(*signed(chain, envelope))

@@ -27,10 +27,10 @@ from skill import build_skill, handle_envelope
 from skill.content.validation import ContentError, Problem
 from skill.simulator import envelopes
 from skill.simulator.session import Conversation
-from skill.web import ConfigError, create_app
-from skill.web.app import MAX_BODY_BYTES, Settings, config_from_env
 from skill.simulator.signing import sign_body
 from skill.simulator.testpki import BuiltChain, TestChain, cached_key, ensure_test_chain, make_chain
+from skill.web import ConfigError, create_app
+from skill.web.app import MAX_BODY_BYTES, Settings, config_from_env
 from skill.web.verification import cert_file_name
 from tests.servers import TIMEOUT, Server, free_port, http_exchange, start_server
 
@@ -45,7 +45,7 @@ Post = Callable[..., tuple[int, dict[str, Any]]]
 
 
 def now_iso(offset_seconds: float = 0) -> str:
-    moment = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=offset_seconds)
+    moment = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=offset_seconds)
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -69,8 +69,8 @@ def speech(response: dict[str, Any]) -> str:
 # Broken chains, each served under its own (valid) certificate URL from the cert dir.
 CHAIN_VARIANTS: dict[str, dict[str, Any]] = {
     "good": {},
-    "expired": {"leaf_not_before": dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc),
-                "leaf_not_after": dt.datetime(2021, 1, 1, tzinfo=dt.timezone.utc)},
+    "expired": {"leaf_not_before": dt.datetime(2020, 1, 1, tzinfo=dt.UTC),
+                "leaf_not_after": dt.datetime(2021, 1, 1, tzinfo=dt.UTC)},
     "wrong-san": {"san": ("example.com",)},
     "untrusted-root": {"root_role": "other-root"},
     "missing-intermediate": {"include_intermediate": False},
@@ -598,7 +598,8 @@ def test_conversation_over_http_keeps_the_session(server: Server, certs: Certs) 
     said: dict[str, list[str]] = {}
     for name, transport in [("http", signed_http), ("in-process", lambda e: handle_envelope(skill, e))]:
         conversation = Conversation(transport, skill_id=SKILL_ID)
-        responses = [conversation.launch(), conversation.intent("CausesIntent"), conversation.intent("AMAZON.YesIntent")]
+        responses = [conversation.launch(), conversation.intent("CausesIntent"),
+                     conversation.intent("AMAZON.YesIntent")]
         said[name] = [speech(response) for response in responses]
         assert conversation.is_open and responses[1]["sessionAttributes"]["offer"]
     assert said["http"] == said["in-process"]
