@@ -114,6 +114,7 @@ def run_invoke(stdin: str, *args: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow  # python -m skill invoke in a subprocess
 def test_invoke_answers_a_request_envelope_with_a_response_envelope():
     result = run_invoke(json.dumps(envelopes.envelope(envelopes.intent_request("SeeDoctorIntent"))))
     assert result.returncode == 0, result.stderr
@@ -122,6 +123,7 @@ def test_invoke_answers_a_request_envelope_with_a_response_envelope():
     assert ends_session(response)
 
 
+@pytest.mark.slow  # python -m skill invoke in a subprocess
 @pytest.mark.parametrize(
     "stdin, message",
     [
@@ -142,6 +144,7 @@ def test_invoke_refuses_bad_input_with_one_line_and_status_2(stdin, message):
     assert result.stderr.count("\n") == 1
 
 
+@pytest.mark.slow  # python -m skill invoke in a subprocess
 @pytest.mark.parametrize("opening", ["[", '{"a": '], ids=["arrays", "objects"])
 def test_invoke_refuses_absurdly_nested_json_in_one_line(opening):
     result = run_invoke(opening * 200_000)
@@ -150,6 +153,7 @@ def test_invoke_refuses_absurdly_nested_json_in_one_line(opening):
     assert result.stderr == "invoke: standard input is not JSON that can be read: nested too deeply\n"
 
 
+@pytest.mark.slow  # python -m skill invoke in a subprocess
 def test_a_skill_id_check_needs_the_application_id():
     no_context = '{"request": {"type": "LaunchRequest", "requestId": "r"}}'
     result = run_invoke(no_context, "--skill-id", "amzn1.ask.skill.ours")
@@ -159,6 +163,7 @@ def test_a_skill_id_check_needs_the_application_id():
     )
 
 
+@pytest.mark.slow  # python -m skill invoke in a subprocess
 def test_invoke_refuses_another_skills_request():
     envelope = envelopes.envelope(envelopes.launch_request(), skill_id="amzn1.ask.skill.theirs")
     result = run_invoke(json.dumps(envelope), "--skill-id", "amzn1.ask.skill.ours")
@@ -166,6 +171,7 @@ def test_invoke_refuses_another_skills_request():
     assert result.stderr.startswith("invoke: refused") and "amzn1.ask.skill.theirs" in result.stderr
 
 
+@pytest.mark.slow  # python -m skill invoke in a subprocess
 def test_invoke_refuses_a_session_for_another_skill():
     envelope = envelopes.envelope(envelopes.launch_request(), skill_id="amzn1.ask.skill.ours")
     envelope["session"]["application"]["applicationId"] = "amzn1.ask.skill.theirs"

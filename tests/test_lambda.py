@@ -186,6 +186,7 @@ def import_inside_lambda(log_level: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow  # a fresh interpreter
 def test_an_unknown_log_level_falls_back_to_info_with_one_warning() -> None:
     result = import_inside_lambda("verbose")
     assert result.returncode == 0, result.stderr
@@ -197,6 +198,7 @@ def test_an_unknown_log_level_falls_back_to_info_with_one_warning() -> None:
     ]
 
 
+@pytest.mark.slow  # a fresh interpreter
 def test_a_known_log_level_is_used_in_any_case() -> None:
     result = import_inside_lambda("debug")
     assert result.returncode == 0, result.stderr
@@ -228,6 +230,7 @@ def template() -> dict[str, Any]:
     return yaml.load(packaging.TEMPLATE.read_text(encoding="utf-8"), Loader=_CloudFormationLoader)
 
 
+@pytest.mark.slow  # cfn-lint in a subprocess
 def test_template_passes_cfn_lint() -> None:
     # cfn-lint's own runner: errors, warnings and runtime deprecations, for every region by default.
     lint = "import sys; from cfnlint.runner import main; sys.exit(main())"
