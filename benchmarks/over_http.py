@@ -56,7 +56,7 @@ def peak_worker_mib(server: Server) -> float:
 def servers(workers: int, log_dir: Path) -> Iterator[dict[str, Server]]:
     """The four servers, all on gunicorn with the same options and worker count."""
     from benchmarks.workload import SKILL_ID
-    from skill.web.testcerts import ensure_test_chain
+    from skill.simulator.testpki import ensure_test_chain
 
     chain = ensure_test_chain(log_dir / "certs")
     serve = ["-m", "skill", "serve", "--workers", str(workers)]
@@ -86,7 +86,7 @@ def servers(workers: int, log_dir: Path) -> Iterator[dict[str, Server]]:
 def measure(args: argparse.Namespace, log_dir: Path) -> HttpResults:
     """Sections 2 and 3: each subject under the same load, alternating round by round."""
     from benchmarks.workload import conversations, encode
-    from skill.web.testcerts import ensure_test_chain
+    from skill.simulator.testpki import ensure_test_chain
 
     plain = [Prepared(encode(envelope)) for envelope in conversations(16)]
     chain = ensure_test_chain(log_dir / "certs")
