@@ -1,1 +1,2 @@
-"""Benchmarks; run each with ``.venv/bin/python -m benchmarks.<name>``."""
+"""Benchmarks: ``python -m benchmarks`` runs the suite (``benchmarks/run.py``),
+``python -m benchmarks.cold_start`` the cold start alone."""

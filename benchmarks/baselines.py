@@ -23,6 +23,7 @@ from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import SkillBuilder
 from ask_sdk_model import RequestEnvelope, Response
 from flask import Flask, jsonify, request
+from flask import Response as FlaskResponse
 
 if __package__ in (None, ""):  # run as a file: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -60,8 +61,8 @@ def minimal_skill_app() -> Flask:
     app = _app()
 
     @app.post("/")
-    def alexa():  # type: ignore[no-untyped-def]
-        envelope = skill.serializer.deserialize(request.get_data(), RequestEnvelope)
+    def alexa() -> FlaskResponse:
+        envelope = skill.serializer.deserialize(request.get_data(as_text=True), RequestEnvelope)
         response = skill.invoke(request_envelope=envelope, context=None)
         return jsonify(skill.serializer.serialize(response))
 
@@ -74,7 +75,7 @@ def constant_app() -> Flask:
     answer = {"version": "1.0", "response": {"outputSpeech": {"type": "SSML", "ssml": "<speak>Hi.</speak>"}}}
 
     @app.post("/")
-    def alexa():  # type: ignore[no-untyped-def]
+    def alexa() -> FlaskResponse:
         return jsonify(answer)
 
     return app

@@ -34,6 +34,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from skill import markdown
 from skill.simulator import envelopes
 
 TARGET_RATIO = 1.3
@@ -166,24 +167,23 @@ def report(times: dict[str, Times], setup: Setup) -> tuple[str, float]:
     baseline, ours = (times[subject.module] for subject in SUBJECTS)
     ratio = statistics.median(ours.wall) / statistics.median(baseline.wall)
     imports = "with" if setup.runtime_imports else "without"
+    rows = []
+    for subject in SUBJECTS:
+        run = times[subject.module]
+        wall, cpu = statistics.median(run.wall), statistics.median(run.cpu)
+        rows.append((subject.label, _ms(wall), _ms(p90(run.wall)), _ms(cpu)))
+    rows.append((
+        "**ratio**", f"**{ratio:.2f}**", f"{p90(ours.wall) / p90(baseline.wall):.2f}",
+        f"{statistics.median(ours.cpu) / statistics.median(baseline.cpu):.2f}",
+    ))
     lines = [
         f"Python {sys.version.split()[0]}, `python {' '.join(setup.flags)}`, {imports} the runtime's imports, "
         f"{len(ours.wall)} runs each",
         "",
-        "| handler | median ms | p90 ms | CPU median ms |",
-        "|---|---:|---:|---:|",
+        markdown.table(("handler", "median ms", "p90 ms", "CPU median ms"), rows, right=(1, 2, 3)),
+        "",
+        f"target: median ratio at most {TARGET_RATIO}",
     ]
-    for subject in SUBJECTS:
-        run = times[subject.module]
-        lines.append(
-            f"| {subject.label} | {_ms(statistics.median(run.wall))} | {_ms(p90(run.wall))} "
-            f"| {_ms(statistics.median(run.cpu))} |"
-        )
-    lines.append(
-        f"| **ratio** | **{ratio:.2f}** | {p90(ours.wall) / p90(baseline.wall):.2f} "
-        f"| {statistics.median(ours.cpu) / statistics.median(baseline.cpu):.2f} |"
-    )
-    lines += ["", f"target: median ratio at most {TARGET_RATIO}"]
     return "\n".join(lines), ratio
 
 

@@ -11,7 +11,6 @@ import http.client
 import itertools
 import json
 import shutil
-import socket
 import statistics
 import subprocess
 import tempfile
@@ -22,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["LoadResult", "Prepared", "free_port", "get_status", "run_load", "run_python_client", "run_wrk", "wrk_path"]
+__all__ = ["LOOPBACK", "LoadResult", "Prepared", "get_status", "run_load", "run_python_client", "run_wrk", "wrk_path"]
 
 LOOPBACK = "127.0.0.1"  # the only address these generators may target
 
@@ -53,13 +52,6 @@ class LoadResult:
     @property
     def error_count(self) -> int:
         return sum(self.errors.values())
-
-
-def free_port() -> int:
-    """A port of 127.0.0.1 that was free a moment ago."""
-    with socket.socket() as probe:
-        probe.bind((LOOPBACK, 0))
-        return probe.getsockname()[1]
 
 
 def get_status(port: int, path: str, timeout: float = 2.0) -> int:
@@ -129,7 +121,8 @@ def wrk_script(pool: Sequence[Prepared]) -> str:
     """The Lua script that posts ``pool`` round-robin and prints a RESULT line."""
     bodies = ",\n".join(_lua_string(item.body) for item in pool)
     headers = ",\n".join(
-        "{" + ", ".join(f"[ {_lua_string(k.encode())} ] = {_lua_string(v.encode())}" for k, v in item.headers.items()) + "}"
+        "{" + ", ".join(f"[ {_lua_string(name.encode())} ] = {_lua_string(value.encode())}"
+                        for name, value in item.headers.items()) + "}"
         for item in pool
     )
     return WRK_SCRIPT % {"bodies": bodies, "headers": headers}
@@ -148,7 +141,7 @@ def run_wrk(port: int, pool: Sequence[Prepared], *, connections: int, seconds: f
             "-s", str(script), f"http://{LOOPBACK}:{port}/",
         ]
         done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 30)
-    line = next((l for l in done.stdout.splitlines() if l.startswith("RESULT ")), None)
+    line = next((out for out in done.stdout.splitlines() if out.startswith("RESULT ")), None)
     if done.returncode != 0 or line is None:
         raise RuntimeError(f"wrk failed ({done.returncode}): {done.stderr.strip() or done.stdout.strip()}")
     data = json.loads(line.removeprefix("RESULT "))

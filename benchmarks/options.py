@@ -1,18 +1,18 @@
-"""The benchmark's command-line options, shared by ``python -m benchmarks.run``
-and ``python -m skill bench`` (standard library and the CLI only, so the CLI stays light)."""
+"""The benchmark suite's command-line options (``python -m benchmarks``)."""
 
 from __future__ import annotations
 
 import argparse
 
-from skill.__main__ import positive_int as _positive
+from skill.cli.arguments import positive_int as _positive
 
 __all__ = ["add_arguments"]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seconds", type=float, default=5, help="seconds per HTTP run (default 5)")
-    parser.add_argument("--rounds", type=_positive, default=3, help="alternating HTTP rounds; the best counts (default 3)")
+    parser.add_argument("--rounds", type=_positive, default=3,
+                        help="alternating HTTP rounds; the best counts (default 3)")
     parser.add_argument("--connections", type=_positive, default=32, help="concurrent connections (default 32)")
     parser.add_argument("--workers", type=_positive, default=2, help="gunicorn workers per server (default 2)")
     parser.add_argument("--client", choices=("auto", "wrk", "python"), default="auto",

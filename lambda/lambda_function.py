@@ -15,7 +15,7 @@ import os
 from typing import Any
 
 from skill import build_skill, handle_envelope
-from skill.envelope import InvalidEnvelope, application_id, check_envelope
+from skill.envelope import InvalidEnvelope, WrongSkill, shown
 
 log = logging.getLogger("skill.lambda")
 # Lambda's runtime logs WARNING and above by default; the skill's request log is INFO.
@@ -36,26 +36,29 @@ if SKILL_ID is None:
     log.warning("ALEXA_SKILL_ID is not set: answering requests for any skill id")
 
 
+__all__ = ["NotAnAlexaRequest", "WrongSkill", "lambda_handler"]
+
+
 class NotAnAlexaRequest(InvalidEnvelope):
     """The event is not an Alexa request envelope; the message says what it is."""
 
 
-class WrongSkill(ValueError):
-    """An Alexa request for a skill other than ``ALEXA_SKILL_ID``."""
-
-
 def lambda_handler(event: Any, context: Any) -> dict[str, Any]:
-    """Answer one Alexa request; refuse anything else before the SDK sees it."""
+    """Answer one Alexa request; refuse anything else before the SDK sees it.
+
+    Refusals are a ``WrongSkill`` (another skill's request: the skill's own
+    rule, ``skill.envelope.check_application_id``) or a ``NotAnAlexaRequest``,
+    both ``ValueError``, each logged in one line.
+    """
     try:
-        check_envelope(event)
+        return handle_envelope(SKILL, event)
+    except WrongSkill as error:
+        whose = "a request" if error.field.startswith("context.") else "a request whose session is"
+        message = f"refused {whose} for skill {shown(error.asked_for)}: this function answers {SKILL_ID}"
+        raise _refused(WrongSkill(message, error.asked_for, error.field)) from None
     except InvalidEnvelope as error:
         message = f"refused {describe(event)}: not an Alexa request envelope ({error})"
         raise _refused(NotAnAlexaRequest(message)) from None
-    asked_for = application_id(event)
-    if SKILL_ID is not None and asked_for != SKILL_ID:
-        message = f"refused a request for skill {asked_for!r}: this function answers {SKILL_ID}"
-        raise _refused(WrongSkill(message))
-    return handle_envelope(SKILL, event)
 
 
 def _refused(error: Exception) -> Exception:

@@ -1,4 +1,5 @@
-"""The shape every Alexa request envelope must have before the SDK sees it.
+"""The shape every Alexa request envelope must have before the SDK sees it,
+and the one rule for which skill a request is for.
 
 Pure standard library, so the Lambda bundle can use it; the web service also
 applies a full JSON Schema of the envelope.
@@ -6,19 +7,33 @@ applies a full JSON Schema of the envelope.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
+
+CONTEXT_APPLICATION_ID = ("context", "System", "application", "applicationId")
+SESSION_APPLICATION_ID = ("session", "application", "applicationId")
+# Longest text taken from a request into a message or a log line.
+MAX_SHOWN_CHARS = 200
 
 
 class InvalidEnvelope(ValueError):
     """The input is not an Alexa request envelope; the message says why."""
 
 
-def check_envelope(envelope: Any, require_application_id: bool = False) -> None:
-    """Raise ``InvalidEnvelope`` unless ``envelope`` has the shape the skill reads.
+class WrongSkill(ValueError):
+    """An Alexa request for another skill than the one configured; the message names both ids.
 
-    ``require_application_id``: a skill that checks the id needs
-    ``context.System.application.applicationId``, which Alexa always sends.
+    ``asked_for`` is the id the request carries, as sent (show it only through
+    ``shown``), and ``field`` the dotted path it was read from.
     """
+
+    def __init__(self, message: str, asked_for: Any, field: str) -> None:
+        super().__init__(message)
+        self.asked_for, self.field = asked_for, field
+
+
+def check_envelope(envelope: Any) -> None:
+    """Raise ``InvalidEnvelope`` unless ``envelope`` has the shape the skill reads."""
     if not isinstance(envelope, dict):
         raise InvalidEnvelope(f"expected a JSON object, got {type(envelope).__name__}")
     request = envelope.get("request")
@@ -30,8 +45,6 @@ def check_envelope(envelope: Any, require_application_id: bool = False) -> None:
     for optional in ("session", "context"):
         if optional in envelope and not isinstance(envelope[optional], dict):
             raise InvalidEnvelope(f"'{optional}' must be an object")
-    if require_application_id and not isinstance(application_id(envelope), str):
-        raise InvalidEnvelope("missing string 'context.System.application.applicationId'")
     if request["type"] == "IntentRequest":
         intent = request.get("intent")
         if not isinstance(intent, dict) or not isinstance(intent.get("name"), str):
@@ -40,9 +53,40 @@ def check_envelope(envelope: Any, require_application_id: bool = False) -> None:
             raise InvalidEnvelope("'request.intent.slots' must be an object")
 
 
-def application_id(envelope: dict[str, Any]) -> Any:
-    """context.System.application.applicationId, or None where the path breaks."""
-    value: Any = envelope
-    for key in ("context", "System", "application", "applicationId"):
-        value = value.get(key) if isinstance(value, dict) else None
-    return value
+def check_application_id(envelope: Mapping[str, Any], skill_id: str) -> None:
+    """Refuse a request for any skill but ``skill_id``: the one rule every entry point applies.
+
+    Alexa names the skill in ``context.System.application.applicationId``,
+    always, and again in ``session.application.applicationId`` within a
+    session. The first is required (``InvalidEnvelope`` without it); each one
+    present must be ``skill_id`` (``WrongSkill`` otherwise).
+    """
+    in_context = dig(envelope, CONTEXT_APPLICATION_ID)
+    if not isinstance(in_context, str):
+        raise InvalidEnvelope(f"missing string '{'.'.join(CONTEXT_APPLICATION_ID)}'")
+    in_session = dig(envelope, SESSION_APPLICATION_ID)
+    for where, named in ((CONTEXT_APPLICATION_ID, in_context), (SESSION_APPLICATION_ID, in_session)):
+        if named is not None and named != skill_id:
+            field = ".".join(where)
+            raise WrongSkill(f"a request for skill {shown(named)} (in {field}); this skill is {skill_id}", named, field)
+
+
+def dig(data: Any, keys: tuple[str, ...]) -> Any:
+    """The value at ``keys`` inside nested objects, or None where the path breaks."""
+    for key in keys:
+        if not isinstance(data, Mapping):
+            return None
+        data = data.get(key)
+    return data
+
+
+def shown(value: Any, limit: int = MAX_SHOWN_CHARS) -> str:
+    """``repr(value)`` for a message or a log line, cut to ``limit`` characters.
+
+    Anything taken from a request goes through this: a caller controls its
+    length, and one log line must not become megabytes.
+    """
+    if isinstance(value, str) and len(value) > limit:
+        return f"{repr(value[:limit])[:limit]}... ({len(value)} characters)"
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"

@@ -28,8 +28,11 @@ DEFAULT_OUTPUT = DIST_DIR / "skill-lambda.zip"
 # Parts of skill/ that only the CLI, web service, simulator and checks use.
 LEFT_OUT = (
     "__main__.py",
+    "cli/",
+    "markdown.py",
     "packaging.py",
     "paths.py",
+    "jsonfiles.py",
     "schemas.py",
     "web/",
     "simulator/",
@@ -39,7 +42,9 @@ LEFT_OUT = (
 )
 BUNDLED_SUFFIXES = (".py", ".json")
 # Never in the bundle, whatever lambda/requirements.txt says.
-NOT_FOR_LAMBDA = frozenset({"flask", "jsonschema", "fastjsonschema", "cryptography", "gunicorn", "pytest", "hypothesis", "cfn-lint"})
+NOT_FOR_LAMBDA = frozenset(
+    {"flask", "jsonschema", "fastjsonschema", "cryptography", "gunicorn", "pytest", "hypothesis", "cfn-lint"}
+)
 COMPILED_SUFFIXES = (".so", ".pyd", ".dylib")
 # Zip entries carry this time, so the same files give the same bytes.
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
@@ -63,7 +68,10 @@ def validate_everything() -> list[str]:
     from skill.model.build import stale_problems
     from skill.model.validation import validate_package
 
-    return [str(problem) for problem in validate_package()] + stale_problems()
+    from skill.handlers import INTENT_ANSWERS
+
+    problems = validate_package(handled_intents=INTENT_ANSWERS.keys())
+    return [str(problem) for problem in problems] + stale_problems()
 
 
 def build_bundle(output: Path = DEFAULT_OUTPUT, cache_dir: Path = BUILD_DIR) -> Bundle:

@@ -4,19 +4,21 @@
 ``fast_check`` compiles a schema with fastjsonschema for the web service's hot
 path, where jsonschema's ~0.5 ms per request envelope was a third of a
 worker's time: it only says "valid", and anything else goes to jsonschema.
+``field_name`` says where in an instance an error is, for people to read.
 """
 
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from collections.abc import Callable, Iterable
+from functools import cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import jsonschema
 
 
-@lru_cache(maxsize=None)
+@cache
 def schema_validator(path: Path) -> jsonschema.Draft202012Validator:
     """A checked Draft 2020-12 validator for the schema at ``path``."""
     schema = json.loads(path.read_text(encoding="utf-8"))
@@ -24,7 +26,7 @@ def schema_validator(path: Path) -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(schema)
 
 
-@lru_cache(maxsize=None)
+@cache
 def fast_check(path: Path) -> Callable[[Any], bool]:
     """A compiled "is this certainly valid?" for the schema at ``path``."""
     import fastjsonschema
@@ -39,3 +41,11 @@ def fast_check(path: Path) -> Callable[[Any], bool]:
         return True
 
     return is_valid
+
+
+def field_name(path: Iterable[Any]) -> str:
+    """Dotted, with list indexes in brackets: ["causes", 2, "summary"] -> "causes[2].summary"."""
+    name = ""
+    for step in path:
+        name += f"[{step}]" if isinstance(step, int) else (f".{step}" if name else str(step))
+    return name

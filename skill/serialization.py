@@ -23,5 +23,6 @@ class EnvelopeSerializer(DefaultSerializer):
         try:
             parsed = datetime.fromisoformat(payload)
         except (TypeError, ValueError):
+            # The ignore is unavoidable: mypy does not mangle names, so it cannot see the SDK's private method.
             return super()._DefaultSerializer__deserialize_datetime(payload, obj_type)  # type: ignore[misc]
         return parsed.date() if obj_type is date else parsed

@@ -1,22 +1,20 @@
-"""A real web service for tests: ``python -m skill serve`` on a free port of 127.0.0.1."""
+"""A real web service for tests: ``python -m skill serve`` on a free port of 127.0.0.1,
+started and stopped by ``benchmarks.servers``."""
 
 from __future__ import annotations
 
 import http.client
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from benchmarks.servers import Server, ServerFailed, free_port, start, wait_ready
+from skill.paths import REPO_ROOT as ROOT  # only for test_simulator_http.py, which imports it from here
+
+__all__ = ["ROOT", "TIMEOUT", "Server", "free_port", "http_exchange", "serving", "start_server"]
+
 TIMEOUT = 5.0  # seconds, for every HTTP exchange
 
 
@@ -32,48 +30,15 @@ def http_exchange(
         connection.close()
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@dataclass
-class Server:
-    process: subprocess.Popen[bytes]
-    base: tuple[str, int]
-    log_path: Path
-
-    def stop(self) -> int:
-        """SIGTERM, as a process manager would; the exit status."""
-        self.process.send_signal(signal.SIGTERM)
-        return self.process.wait(timeout=15)
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
-
-
 def start_server(log_path: Path, env: dict[str, str], *args: str) -> Server:
-    port = free_port()
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("ALEXA_")}
-    log = open(log_path, "wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "skill", "serve", "--port", str(port), "--workers", "2", *args],
-        cwd=ROOT, env={**clean, **env, "PYTHONUNBUFFERED": "1"}, stdout=log, stderr=subprocess.STDOUT,
-    )
-    log.close()
-    server = Server(process, ("127.0.0.1", port), log_path)
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"server exited with {process.returncode}:\n{server.log()}")
-        try:
-            if http_exchange(server.base, "GET", "/health")[0] == 200:
-                return server
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
-    pytest.fail(f"server did not answer /health in time:\n{server.log()}")
+    """``serve`` with 2 workers and ``args``, answering /health; the test fails if it does not start."""
+    command = ["-m", "skill", "serve", "--workers", "2", *args]
+    server = start("server", command, {**env, "PYTHONUNBUFFERED": "1"}, log_path)
+    try:
+        wait_ready(server, timeout=20)
+    except ServerFailed as error:
+        pytest.fail(str(error))
+    return server
 
 
 @contextmanager

@@ -7,13 +7,16 @@ import subprocess
 from importlib import metadata
 from pathlib import Path
 
+import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-ROOT = Path(__file__).resolve().parents[1]
-BOOTSTRAP = ROOT / "scripts" / "bootstrap"
+from skill.paths import LAMBDA_DIR, REPO_ROOT, SKILL_DIR
+
+BOOTSTRAP = REPO_ROOT / "scripts" / "bootstrap"
 
 
+@pytest.mark.slow  # a subprocess
 def test_bootstrap_refuses_a_python_older_than_3_11_in_one_line(tmp_path):
     old_python = tmp_path / "python3.10"
     old_python.write_text("#!/bin/sh\necho 3.10\n")  # answers like `python3.10 -c ...` would
@@ -29,6 +32,7 @@ def test_bootstrap_refuses_a_python_older_than_3_11_in_one_line(tmp_path):
     assert result.stdout == ""
 
 
+@pytest.mark.slow  # a subprocess
 def test_bootstrap_names_an_interpreter_that_is_not_there(tmp_path):
     missing = tmp_path / "no-such-python"
     result = subprocess.run(
@@ -85,17 +89,17 @@ def imported_distributions(*folders: Path) -> set[str]:
 
 
 def test_every_package_the_code_imports_is_a_pinned_requirement():
-    missing = imported_distributions(ROOT / "skill", ROOT / "lambda") - set(pins(ROOT / "requirements.txt"))
+    missing = imported_distributions(SKILL_DIR, LAMBDA_DIR) - set(pins(REPO_ROOT / "requirements.txt"))
     assert not missing, f"imported but not in requirements.txt: {sorted(missing)}"
 
 
 def test_constraints_pin_everything_the_requirements_pull_in_at_the_tested_versions():
-    constraints = pins(ROOT / "constraints.txt")
-    required = {**pins(ROOT / "requirements.txt"), **pins(ROOT / "requirements-dev.txt")}
+    constraints = pins(REPO_ROOT / "constraints.txt")
+    required = {**pins(REPO_ROOT / "requirements.txt"), **pins(REPO_ROOT / "requirements-dev.txt")}
     needed = pulled_in(set(required))
     assert needed - set(constraints) == set(), "refresh constraints.txt from pip freeze"
     assert set(constraints) - needed == set(), "constraints.txt pins a package nothing requires"
-    for name, version in {**required, **pins(ROOT / "lambda" / "requirements.txt")}.items():
+    for name, version in {**required, **pins(LAMBDA_DIR / "requirements.txt")}.items():
         assert constraints[name] == version, f"{name}: {version} here, {constraints[name]} in constraints.txt"
     for name, version in constraints.items():
         assert metadata.version(name) == version, f"{name}: {metadata.version(name)} installed"

@@ -1,40 +1,61 @@
-"""The command line as a whole: which commands it offers, wherever it runs."""
+"""The command line as a whole: which commands it offers, wherever it runs, and
+the benchmarks' own entry point beside it."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
 
-from skill.model import REPO_ROOT
+import pytest
+
+from skill.paths import REPO_ROOT, SKILL_DIR
+
+# The command-line contracts the README documents, in the order --help lists them.
+DOCUMENTED_COMMANDS = ["invoke", "validate", "serve", "ask", "chat", "replay", "package"]
+
+pytestmark = pytest.mark.slow  # each test starts an interpreter
 
 
-def commands_offered(folder: Path) -> subprocess.CompletedProcess:
-    """`python -m skill --help` run from ``folder``, where ``skill`` is a link to this checkout's package."""
-    (folder / "skill").symlink_to(REPO_ROOT / "skill", target_is_directory=True)
-    return subprocess.run(
-        [sys.executable, "-m", "skill", "--help"], cwd=folder, capture_output=True, text=True, timeout=60,
-    )
+def run(*args: str, cwd: Path = REPO_ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, *args], cwd=cwd, capture_output=True, text=True, timeout=60)
 
 
-def test_without_the_benchmarks_folder_the_cli_works_without_bench(tmp_path):
-    result = commands_offered(tmp_path)  # as in an installed copy: skill/ alone
+def commands_listed(help_text: str) -> list[str]:
+    """The commands in ``python -m skill --help``: the indented names under COMMAND."""
+    return re.findall(r"^    (\S+) +\S", help_text, re.MULTILINE)
+
+
+def test_the_cli_offers_the_documented_commands():
+    result = run("-m", "skill", "--help")
     assert result.returncode == 0, result.stderr
-    assert "package" in result.stdout
-    assert "bench" not in result.stdout
+    assert commands_listed(result.stdout) == DOCUMENTED_COMMANDS
 
 
-def test_a_broken_benchmarks_package_is_reported_not_hidden(tmp_path):
-    (tmp_path / "benchmarks").mkdir()
-    (tmp_path / "benchmarks" / "__init__.py").write_text("")
-    (tmp_path / "benchmarks" / "options.py").write_text("import no_such_module_for_the_test\n")
-    result = commands_offered(tmp_path)
-    assert result.returncode != 0
-    assert "No module named 'no_such_module_for_the_test'" in result.stderr
+def test_the_cli_works_from_the_package_alone(tmp_path):
+    """As in an installed copy: skill/ without benchmarks/ or tests/ beside it."""
+    (tmp_path / "skill").symlink_to(SKILL_DIR, target_is_directory=True)
+    result = run("-m", "skill", "--help", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert commands_listed(result.stdout) == DOCUMENTED_COMMANDS
 
 
-def test_bench_is_offered_in_the_repository():
-    result = subprocess.run(
-        [sys.executable, "-m", "skill", "--help"], cwd=REPO_ROOT, capture_output=True, text=True, timeout=60,
-    )
-    assert "bench" in result.stdout
+def test_the_cli_loads_neither_the_benchmarks_nor_itself_a_second_time():
+    # -X importtime names every module imported through the import system; the
+    # __main__ that runpy runs is not one of them unless something imports it again.
+    result = run("-X", "importtime", "-m", "skill", "--help")
+    assert result.returncode == 0, result.stderr
+    imported = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if "|" in line}
+    assert "skill.cli.main" in imported  # the report is read right
+    assert not {name for name in imported if name.split(".")[0] in ("benchmarks", "tests")}
+    assert "skill.__main__" not in imported
+
+
+def test_bench_has_moved_to_the_benchmarks_entry_point():
+    assert run("-m", "skill", "bench").returncode == 2  # an unknown command
+    result = run("-m", "benchmarks", "--help")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("usage: python -m benchmarks")
+    for option in ("--rounds", "--seconds", "--skip", "--client", "--connections", "--workers", "--cold-runs"):
+        assert option in result.stdout

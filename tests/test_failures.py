@@ -13,6 +13,7 @@ from ask_sdk_core.exceptions import AskSdkException
 
 from skill import answers, build_skill, handle_envelope
 from skill.content import load_content
+from skill.envelope import WrongSkill
 from skill.simulator import envelopes
 from skill.simulator.session import Conversation
 from tests.helpers import ends_session, reprompt, speech
@@ -91,8 +92,14 @@ def test_logs_name_the_request_but_never_the_user_or_device(in_process, caplog):
 
 def test_a_request_for_another_skill_is_refused_when_the_id_is_set():
     guarded = build_skill(skill_id="amzn1.ask.skill.ours")
-    with pytest.raises(AskSdkException):
+    with pytest.raises(WrongSkill):
         handle_envelope(guarded, envelopes.envelope(envelopes.launch_request(), skill_id="amzn1.ask.skill.theirs"))
+    with pytest.raises(AskSdkException):  # what the SDK's own check raised, for callers written for it
+        handle_envelope(guarded, envelopes.envelope(envelopes.launch_request(), skill_id="amzn1.ask.skill.theirs"))
+    ours_in_context = envelopes.envelope(envelopes.launch_request(), skill_id="amzn1.ask.skill.ours")
+    ours_in_context["session"]["application"]["applicationId"] = "amzn1.ask.skill.theirs"
+    with pytest.raises(WrongSkill, match="session.application"):
+        handle_envelope(guarded, ours_in_context)
     ours = envelopes.envelope(envelopes.launch_request(), skill_id="amzn1.ask.skill.ours")
     assert speech(handle_envelope(guarded, ours))
 
@@ -107,6 +114,7 @@ def run_invoke(stdin: str, *args: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow  # python -m skill invoke in a subprocess
 def test_invoke_answers_a_request_envelope_with_a_response_envelope():
     result = run_invoke(json.dumps(envelopes.envelope(envelopes.intent_request("SeeDoctorIntent"))))
     assert result.returncode == 0, result.stderr
@@ -115,14 +123,17 @@ def test_invoke_answers_a_request_envelope_with_a_response_envelope():
     assert ends_session(response)
 
 
+@pytest.mark.slow  # python -m skill invoke in a subprocess
 @pytest.mark.parametrize(
     "stdin, message",
     [
         ("{not json", "invoke: standard input is not JSON"),
         ("", "invoke: standard input is not JSON"),
         ("[1, 2]", "invoke: not an Alexa request envelope: expected a JSON object, got list"),
-        ('{"request": {"type": "LaunchRequest"}}', "invoke: not an Alexa request envelope: missing string 'request.requestId'"),
-        ('{"request": {"type": "IntentRequest", "requestId": "r"}}', "invoke: not an Alexa request envelope: an IntentRequest needs"),
+        ('{"request": {"type": "LaunchRequest"}}',
+         "invoke: not an Alexa request envelope: missing string 'request.requestId'"),
+        ('{"request": {"type": "IntentRequest", "requestId": "r"}}',
+         "invoke: not an Alexa request envelope: an IntentRequest needs"),
     ],
 )
 def test_invoke_refuses_bad_input_with_one_line_and_status_2(stdin, message):
@@ -133,6 +144,7 @@ def test_invoke_refuses_bad_input_with_one_line_and_status_2(stdin, message):
     assert result.stderr.count("\n") == 1
 
 
+@pytest.mark.slow  # python -m skill invoke in a subprocess
 @pytest.mark.parametrize("opening", ["[", '{"a": '], ids=["arrays", "objects"])
 def test_invoke_refuses_absurdly_nested_json_in_one_line(opening):
     result = run_invoke(opening * 200_000)
@@ -141,16 +153,29 @@ def test_invoke_refuses_absurdly_nested_json_in_one_line(opening):
     assert result.stderr == "invoke: standard input is not JSON that can be read: nested too deeply\n"
 
 
+@pytest.mark.slow  # python -m skill invoke in a subprocess
 def test_a_skill_id_check_needs_the_application_id():
-    result = run_invoke('{"request": {"type": "LaunchRequest", "requestId": "r"}}', "--skill-id", "amzn1.ask.skill.ours")
+    no_context = '{"request": {"type": "LaunchRequest", "requestId": "r"}}'
+    result = run_invoke(no_context, "--skill-id", "amzn1.ask.skill.ours")
     assert result.returncode == 2
     assert result.stderr == (
         "invoke: not an Alexa request envelope: missing string 'context.System.application.applicationId'\n"
     )
 
 
+@pytest.mark.slow  # python -m skill invoke in a subprocess
 def test_invoke_refuses_another_skills_request():
     envelope = envelopes.envelope(envelopes.launch_request(), skill_id="amzn1.ask.skill.theirs")
     result = run_invoke(json.dumps(envelope), "--skill-id", "amzn1.ask.skill.ours")
     assert result.returncode == 2
-    assert result.stderr.startswith("invoke: refused")
+    assert result.stderr.startswith("invoke: refused") and "amzn1.ask.skill.theirs" in result.stderr
+
+
+@pytest.mark.slow  # python -m skill invoke in a subprocess
+def test_invoke_refuses_a_session_for_another_skill():
+    envelope = envelopes.envelope(envelopes.launch_request(), skill_id="amzn1.ask.skill.ours")
+    envelope["session"]["application"]["applicationId"] = "amzn1.ask.skill.theirs"
+    result = run_invoke(json.dumps(envelope), "--skill-id", "amzn1.ask.skill.ours")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.startswith("invoke: refused") and "session.application" in result.stderr
+    assert result.stderr.count("\n") == 1

@@ -7,9 +7,10 @@ import json
 import logging
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import pytest
 import yaml
@@ -134,10 +135,22 @@ def test_another_skills_request_is_refused(handler: ModuleType, caplog: pytest.L
     assert refusal_logs(caplog) == [str(refused.value)]
 
 
+def test_a_session_for_another_skill_is_refused(handler: ModuleType, caplog: pytest.LogCaptureFixture) -> None:
+    event = launch()  # the context names this skill
+    event["session"]["application"]["applicationId"] = OTHER_SKILL_ID
+    with pytest.raises(handler.WrongSkill) as refused:
+        handler.lambda_handler(event, context=None)
+    assert str(refused.value) == (
+        f"refused a request whose session is for skill {OTHER_SKILL_ID!r}: this function answers {SKILL_ID}"
+    )
+    assert refusal_logs(caplog) == [str(refused.value)]
+
+
 def test_a_request_without_context_is_refused_before_the_sdk(handler: ModuleType) -> None:
+    # Alexa always names the skill in the context; a session's id alone is not enough.
     event = launch()
     del event["context"]
-    with pytest.raises(handler.WrongSkill, match="skill None"):
+    with pytest.raises(handler.NotAnAlexaRequest, match="missing string 'context.System.application.applicationId'"):
         handler.lambda_handler(event, context=None)
 
 
@@ -173,6 +186,7 @@ def import_inside_lambda(log_level: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow  # a fresh interpreter
 def test_an_unknown_log_level_falls_back_to_info_with_one_warning() -> None:
     result = import_inside_lambda("verbose")
     assert result.returncode == 0, result.stderr
@@ -184,6 +198,7 @@ def test_an_unknown_log_level_falls_back_to_info_with_one_warning() -> None:
     ]
 
 
+@pytest.mark.slow  # a fresh interpreter
 def test_a_known_log_level_is_used_in_any_case() -> None:
     result = import_inside_lambda("debug")
     assert result.returncode == 0, result.stderr
@@ -215,6 +230,7 @@ def template() -> dict[str, Any]:
     return yaml.load(packaging.TEMPLATE.read_text(encoding="utf-8"), Loader=_CloudFormationLoader)
 
 
+@pytest.mark.slow  # cfn-lint in a subprocess
 def test_template_passes_cfn_lint() -> None:
     # cfn-lint's own runner: errors, warnings and runtime deprecations, for every region by default.
     lint = "import sys; from cfnlint.runner import main; sys.exit(main())"

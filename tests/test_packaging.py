@@ -18,18 +18,19 @@ from typing import Any
 
 import pytest
 
-from skill import __main__ as cli
 from skill import answers, packaging
+from skill.cli.main import main
+from skill.cli.status import EXIT_PROBLEMS
 from skill.content import load_content
 from skill.content.validation import Problem
-from skill.model import REPO_ROOT
+from skill.paths import REPO_ROOT
 from skill.simulator import envelopes
 from skill.speech import spoken
-from tests.helpers import ends_session, speech
+from tests.helpers import OTHER_SKILL_ID, SKILL_ID, ends_session, speech
 
-SKILL_ID = "amzn1.ask.skill.11111111-2222-3333-4444-555555555555"
-OTHER_SKILL_ID = "amzn1.ask.skill.99999999-8888-7777-6666-555555555555"
-NEVER_BUNDLED = ("flask", "jsonschema", "cryptography", "werkzeug", "gunicorn", "pytest", "hypothesis", "cfnlint", "yaml")
+NEVER_BUNDLED = (
+    "flask", "jsonschema", "cryptography", "werkzeug", "gunicorn", "pytest", "hypothesis", "cfnlint", "yaml",
+)
 
 # Runs in the bare interpreter: answers each event on stdin, then reports
 # what it could import and where every loaded module came from.
@@ -43,7 +44,9 @@ for event in json.load(sys.stdin):
     try:
         results.append({"response": lambda_function.lambda_handler(event, None)})
     except Exception as error:
-        results.append({"error": type(error).__name__, "value_error": isinstance(error, ValueError), "message": str(error)})
+        results.append(
+            {"error": type(error).__name__, "value_error": isinstance(error, ValueError), "message": str(error)}
+        )
 for path in sorted(pathlib.Path(folder, "skill").rglob("*.py")):
     parts = path.relative_to(folder).with_suffix("").parts
     importlib.import_module(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
@@ -115,6 +118,7 @@ def bare_run(bundle: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str
 # From the bare interpreter ---------------------------------------------------
 
 
+@pytest.mark.slow  # builds the bundle (once per session)
 def test_bundle_answers_a_launch_request(bare_run: dict[str, Any]) -> None:
     content = load_content("en-US")
     welcome, _, _ = spoken(answers.prompt(content, "welcome"), one_shot=False)
@@ -124,6 +128,7 @@ def test_bundle_answers_a_launch_request(bare_run: dict[str, Any]) -> None:
     assert not ends_session(response)
 
 
+@pytest.mark.slow  # builds the bundle (once per session)
 def test_bundle_answers_an_intent_request(bare_run: dict[str, Any]) -> None:
     content = load_content("en-US")
     response = bare_run["results"][1]["response"]
@@ -131,6 +136,7 @@ def test_bundle_answers_an_intent_request(bare_run: dict[str, Any]) -> None:
     assert ends_session(response)
 
 
+@pytest.mark.slow  # builds the bundle (once per session)
 def test_bundle_refuses_what_is_not_for_it(bare_run: dict[str, Any]) -> None:
     api_gateway, a_list, other_skill = bare_run["results"][2:]
     assert api_gateway["error"] == a_list["error"] == "NotAnAlexaRequest"
@@ -139,6 +145,7 @@ def test_bundle_refuses_what_is_not_for_it(bare_run: dict[str, Any]) -> None:
     assert api_gateway["value_error"] and a_list["value_error"] and other_skill["value_error"]
 
 
+@pytest.mark.slow  # builds the bundle (once per session)
 def test_bundle_needs_nothing_but_itself_and_the_standard_library(bare_run: dict[str, Any]) -> None:
     assert bare_run["sys_path"][0] == bare_run["folder"]
     assert not any("site-packages" in entry or "dist-packages" in entry for entry in bare_run["sys_path"])
@@ -149,6 +156,7 @@ def test_bundle_needs_nothing_but_itself_and_the_standard_library(bare_run: dict
 # The zip itself --------------------------------------------------------------
 
 
+@pytest.mark.slow  # builds the bundle (once per session)
 def test_handler_and_runtime_skill_modules_are_at_the_top(names: list[str]) -> None:
     skill_files = {name for name in names if name.startswith("skill/")}
     assert "lambda_function.py" in names
@@ -161,24 +169,33 @@ def test_handler_and_runtime_skill_modules_are_at_the_top(names: list[str]) -> N
         "skill/content/__init__.py",
         "skill/content/en.json",
     } <= skill_files
-    left_out = re.compile(r"skill/(web|simulator|model)/|skill/content/(validation\.py|content\.schema\.json)|skill/__main__|skill/packaging")
+    left_out = re.compile(
+        r"skill/(web|simulator|model|cli)/"
+        r"|skill/content/(validation\.py|content\.schema\.json)"
+        r"|skill/(__main__|packaging|markdown)\.py"
+    )
     assert [name for name in skill_files if left_out.match(name)] == []
 
 
+@pytest.mark.slow  # builds the bundle (once per session)
 def test_bundle_is_pure_python(names: list[str]) -> None:
     assert [name for name in names if name.endswith((".so", ".pyd", ".dylib"))] == []
     assert [name for name in names if "__pycache__" in name or name.endswith(".pyc")] == []
 
 
+@pytest.mark.slow  # builds the bundle (once per session)
 def test_bundle_holds_only_the_pinned_runtime_dependencies(names: list[str]) -> None:
     top = {name.split("/")[0] for name in names}
     assert [name for name in top if name.lower().startswith(NEVER_BUNDLED)] == []
-    installed = {re.sub(r"-[^-]+\.dist-info$", "", name).lower().replace("_", "-") for name in top if name.endswith(".dist-info")}
+    installed = {
+        re.sub(r"-[^-]+\.dist-info$", "", name).lower().replace("_", "-") for name in top if name.endswith(".dist-info")
+    }
     pinned = {line.split("==")[0].lower().replace("_", "-") for line in packaging._requirement_lines()}
     assert installed == pinned
     assert "ask-sdk-core" in pinned and not pinned & {"flask", "jsonschema", "cryptography"}
 
 
+@pytest.mark.slow  # builds the bundle (once per session)
 def test_same_source_gives_the_same_bytes(bundle: Path, tmp_path: Path) -> None:
     again = packaging.build_bundle(tmp_path / "again.zip")
     assert again.path.read_bytes() == bundle.read_bytes()
@@ -188,6 +205,7 @@ def test_same_source_gives_the_same_bytes(bundle: Path, tmp_path: Path) -> None:
     assert {entry.date_time for entry in entries} == {packaging.FIXED_TIME}
 
 
+@pytest.mark.slow  # builds the bundle (once per session)
 def test_unpacked_folder_beside_the_zip_holds_the_same_files(bundle: Path, names: list[str]) -> None:
     folder = packaging.unpacked_folder(bundle)
     assert folder == bundle.with_suffix("")
@@ -203,7 +221,7 @@ def test_package_stops_when_validation_fails(
     problem = Problem("en.json", "causes[0].summary", "31 words, at most 30")
     monkeypatch.setattr("skill.model.validation.validate_content", lambda directory: [problem])
     output = tmp_path / "skill-lambda.zip"
-    assert cli.main(["package", "--output", str(output)]) == cli.EXIT_PROBLEMS
+    assert main(["package", "--output", str(output)]) == EXIT_PROBLEMS
     assert "skill/content/en.json: causes[0].summary: 31 words, at most 30" in capsys.readouterr().err
     assert not output.exists()
 
@@ -236,6 +254,7 @@ def test_runtime_version_comes_from_the_template() -> None:
     assert re.fullmatch(r"3\.1[2-9]", packaging.runtime_version())
 
 
+@pytest.mark.slow  # builds the bundle (once per session)
 def test_cold_start_benchmark_runs_on_the_bundle(bundle: Path, tmp_path: Path) -> None:
     from benchmarks import cold_start
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from ask_sdk_core.serialize import DefaultSerializer
@@ -32,7 +32,7 @@ def test_alexa_timestamps_are_read_without_dateutil(monkeypatch):
     import dateutil.parser
 
     monkeypatch.setattr(dateutil.parser, "parse", lambda *a, **k: pytest.fail("dateutil was used"))
-    assert timestamp_of(EnvelopeSerializer(), "2026-11-25T12:00:00Z") == datetime(2026, 11, 25, 12, tzinfo=timezone.utc)
+    assert timestamp_of(EnvelopeSerializer(), "2026-11-25T12:00:00Z") == datetime(2026, 11, 25, 12, tzinfo=UTC)
 
 
 def test_other_timestamp_forms_still_reach_dateutil():

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from skill.content import load_content
-from skill.web.testcerts import ensure_test_chain
+from skill.simulator.testpki import ensure_test_chain
 from tests.servers import ROOT, Server, serving
 
 SKILL_ID = "amzn1.ask.skill.22222222-3333-4444-5555-666666666666"

@@ -34,7 +34,7 @@ def over_http(url: str, sign_dir: Path | None = None, timeout: float = 10.0) -> 
     """POST each envelope to a web service; with ``sign_dir``, sign it as Alexa would."""
     chain = None
     if sign_dir is not None:
-        from skill.web.testcerts import ensure_test_chain
+        from skill.simulator.testpki import ensure_test_chain
 
         chain = ensure_test_chain(sign_dir)
 

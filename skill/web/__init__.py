@@ -1,6 +1,9 @@
-"""Web-service hosting of the skill: request verification and the WSGI app.
+"""Web-service hosting of the skill: the WSGI app, its server and request verification.
 
-``create_app`` builds the Flask app; ``skill.web.server`` runs it on gunicorn.
+``create_app`` builds the Flask app; ``skill.web.server`` runs it on gunicorn;
+``skill.web.verification`` checks that a request comes from Alexa. Nothing
+here makes keys or signs requests: the test PKI is development-side
+(``skill.simulator.testpki``).
 """
 
 from __future__ import annotations
@@ -11,8 +14,8 @@ __all__ = ["ConfigError", "create_app"]
 
 
 def __getattr__(name: str) -> Any:
-    # Imported on first use, so ``skill.web.verification`` and ``testcerts``
-    # stay light for callers that never build the app.
+    # Imported on first use: ``import skill.web.verification`` alone loads
+    # neither Flask nor the skill object.
     if name in __all__:
         from skill.web import app
 

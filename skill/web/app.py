@@ -22,15 +22,10 @@ from jsonschema.exceptions import ValidationError, best_match
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 
 from skill import build_skill, handle_envelope
-from skill.content.validation import check_content, field_name
-from skill.envelope import InvalidEnvelope
-from skill.schemas import fast_check, schema_validator
-from skill.web.verification import (
-    CertificateStore,
-    RequestVerifier,
-    VerificationError,
-    verify_application_id,
-)
+from skill.content.validation import check_content
+from skill.envelope import InvalidEnvelope, WrongSkill
+from skill.schemas import fast_check, field_name, schema_validator
+from skill.web.verification import CertificateStore, RequestVerifier, VerificationError
 
 __all__ = ["MAX_BODY_BYTES", "SETTING_NAMES", "ConfigError", "Settings", "config_from_env", "create_app"]
 
@@ -145,8 +140,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, skill: CustomSkill | 
         envelope = read_envelope(body)
         if verifier is not None:
             verifier.verify(request.headers, body, envelope)  # over the exact bytes received
-        elif settings.skill_id:
-            verify_application_id(envelope, settings.skill_id)
+        # The skill refuses another skill's request (WrongSkill), verified or not.
         return jsonify(handle_envelope(skill, envelope))
 
     return app
@@ -154,7 +148,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, skill: CustomSkill | 
 
 def _verifier(settings: Settings) -> RequestVerifier:
     store = CertificateStore(trust_roots_pem_path=settings.ca_bundle, cert_dir=settings.cert_dir)
-    return RequestVerifier(store, settings.skill_id)
+    return RequestVerifier(store)  # the application id is the skill's to check, for every entry point
 
 
 # --- reading the body ----------------------------------------------------------
@@ -188,7 +182,7 @@ def read_envelope(body: bytes) -> dict[str, Any]:
 def _describe(error: ValidationError) -> tuple[str, str]:
     """(field, reason) in words that never echo the request's own values."""
     path = list(error.absolute_path)
-    expected = error.validator_value
+    expected: Any = error.validator_value  # the schema keyword's value, set for every error it reports
     if error.validator == "required" and isinstance(error.instance, dict):
         missing = next((name for name in expected if name not in error.instance), None)
         return field_name([*path, missing] if missing else path) or "envelope", "is required"
@@ -224,6 +218,8 @@ def refusal(error: Exception) -> tuple[int, dict[str, Any]]:
             return 400, {"error": "not an Alexa request envelope"}
         case VerificationError():
             return 400, {"error": error.check}
+        case WrongSkill():
+            return 400, {"error": "application_id"}
         case _:
             return 500, {"error": "internal error"}
 
@@ -244,6 +240,8 @@ def _log_refusal(status: int, error: Exception) -> None:
     # Never the body or any user id: only the failed check or the field name.
     if isinstance(error, VerificationError):
         log.warning("request refused: %s check failed: %s", error.check, error)
+    elif isinstance(error, WrongSkill):
+        log.warning("request refused: application_id check failed: %s", error)
     elif isinstance(error, NotAnEnvelope):
         log.info("request refused: not an envelope at %s", error.field)
     elif status >= 500:

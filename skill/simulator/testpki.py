@@ -1,19 +1,20 @@
-"""A real root -> intermediate -> leaf chain for testing request verification.
+"""A test PKI: a real root -> intermediate -> leaf chain for trying request verification.
 
 ``ensure_test_chain`` writes a chain that ``CertificateStore`` accepts when
 given ``trust_roots_pem_path=chain.root_path`` and ``cert_dir=chain.directory``,
-and signs request bodies with the leaf key. ``make_chain`` builds in-memory
-variants (expired, wrong SAN, untrusted root, ...) for the test suite.
-Never use any of this in production: the private keys sit on disk.
+and signs request bodies with the leaf key (``skill.simulator.signing``).
+``make_chain`` builds in-memory variants (expired, wrong SAN, untrusted root,
+...) for the test suite. Development side only: the private keys sit on disk,
+so nothing under ``skill/web/`` imports this.
 """
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import datetime as dt
 import functools
 import os
+import sys
 import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -21,15 +22,11 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from skill.simulator.signing import sign_body, signature_headers
 from skill.web.verification import ECHO_API_DOMAIN, cert_file_name
-
-try:  # POSIX only; without it concurrent first runs may race harmlessly-ish.
-    import fcntl
-except ImportError:  # pragma: no cover
-    fcntl = None  # type: ignore[assignment]
 
 DEFAULT_TEST_CERT_URL = "https://s3.amazonaws.com/echo.api/echo-api-cert.pem"
 ROOT_FILE = "root.pem"
@@ -38,7 +35,7 @@ LEAF_FILE = "leaf.pem"
 LEAF_KEY_FILE = "leaf.key.pem"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def cached_key(role: str) -> rsa.RSAPrivateKey:
     """One RSA 2048 key per role per process: key generation is the slow part."""
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -133,11 +130,6 @@ class BuiltChain:
         return sign_body(self.leaf_key, body)
 
 
-def sign_body(key: rsa.RSAPrivateKey, body: bytes) -> str:
-    """Base64 RSA PKCS#1 v1.5 SHA-256 signature, as in Signature-256."""
-    return base64.b64encode(key.sign(body, padding.PKCS1v15(), hashes.SHA256())).decode("ascii")
-
-
 def make_chain(
     *,
     now: dt.datetime | None = None,
@@ -155,7 +147,7 @@ def make_chain(
     - missing intermediate: ``include_intermediate=False``
     Keys come from ``cached_key`` so only the first chain pays for keygen.
     """
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     not_before = leaf_not_before or now - dt.timedelta(minutes=5)
     not_after = leaf_not_after or not_before + dt.timedelta(days=365)
     # CA certificates span the leaf's dates whatever they are, so each test
@@ -191,7 +183,7 @@ class TestChain:
 
     def headers(self, body: bytes) -> dict[str, str]:
         """The two Alexa signature headers for ``body``."""
-        return {"SignatureCertChainUrl": self.url, "Signature-256": self.sign(body)}
+        return signature_headers(self.url, self.leaf_key, body)
 
 
 def _write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
@@ -212,9 +204,11 @@ def _write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
 def _dir_lock(directory: Path) -> Iterator[None]:
     # Serialises first-time creation so two processes don't mix files of
     # two different chains (each file alone is already written atomically).
-    if fcntl is None:  # pragma: no cover
+    if sys.platform == "win32":  # pragma: no cover - no flock; concurrent first runs may race
         yield
         return
+    import fcntl
+
     with open(directory / ".lock", "a+b") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
@@ -248,7 +242,7 @@ def ensure_test_chain(directory: str | os.PathLike[str], url: str = DEFAULT_TEST
     """
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     chain_path = folder / cert_file_name(url)
     with _dir_lock(folder):
         existing = _load_existing(folder, now)

@@ -1,0 +1,53 @@
+"""``ask``: one turn of conversation; with ``--session FILE`` the session lives on in FILE."""
+
+from __future__ import annotations
+
+import argparse
+
+from skill.cli import targets
+from skill.cli.arguments import Commands, add_command
+from skill.cli.status import fail
+
+
+def register(commands: Commands) -> None:
+    from skill.simulator.envelopes import DEFAULT_LOCALE
+
+    sub = add_command(commands, "ask", ask, "say one thing to the skill and print what Alexa answers")
+    sub.add_argument("utterance", help='what you would say, e.g. "ask leg cramp guide why do my legs cramp"')
+    sub.add_argument("--session", metavar="FILE", help="keep the session in FILE across calls")
+    sub.add_argument("--json", action="store_true", help='print {"request": ..., "response": ...}')
+    targets.add_target_options(sub, voice=True, locale_default=f"the --session file's, else {DEFAULT_LOCALE}")
+
+
+def ask(args: argparse.Namespace) -> int:
+    """One turn of conversation; with --session FILE the session lives on in FILE."""
+    from pathlib import Path
+
+    from skill.simulator.device import check_session_path
+    from skill.simulator.envelopes import DEFAULT_LOCALE
+    from skill.simulator.transports import TransportError
+
+    session = Path(args.session) if args.session else None
+    explicit_locale = args.locale is not None
+    args.locale = args.locale or DEFAULT_LOCALE
+    try:
+        if session is not None:
+            check_session_path(session)  # before the turn is sent, so nothing is lost
+        device = targets.device(args)
+        if session is not None:
+            # The locale: --locale if given, else the session's, else the default.
+            device.load_session(session, restore_locale=not explicit_locale)
+            args.locale = device.locale
+        turn = device.say(args.utterance)
+    except (TransportError, ValueError) as error:
+        return fail(f"ask: {error}")
+    unsaved = None
+    if session is not None:
+        try:
+            device.save_session(session)
+        except OSError as error:  # checked above, so rare: permissions, a full disk
+            unsaved = f"ask: {session}: cannot save the session ({error.strerror or error})"
+    print(turn.as_json() if args.json else turn.as_text())
+    if unsaved:
+        return fail(unsaved)
+    return targets.voice(args, turn.speech)

@@ -1,0 +1,48 @@
+"""``chat``: a conversation at the prompt, one session across turns."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from skill.cli import targets
+from skill.cli.arguments import Commands, add_command
+from skill.cli.status import EXIT_OK, fail
+
+
+def register(commands: Commands) -> None:
+    from skill.simulator.envelopes import DEFAULT_LOCALE
+
+    sub = add_command(commands, "chat", chat, "talk to the skill at a prompt, as to a device")
+    targets.add_target_options(sub, voice=True, locale_default=DEFAULT_LOCALE)
+
+
+def chat(args: argparse.Namespace) -> int:
+    """A conversation at the prompt: each line is what you say."""
+    from skill.simulator.envelopes import DEFAULT_LOCALE
+    from skill.simulator.transports import TransportError
+
+    args.locale = args.locale or DEFAULT_LOCALE
+    try:
+        device = targets.device(args)
+    except TransportError as error:
+        return fail(f"chat: {error}")
+    print('Say something to Alexa, for example "open leg cramp guide". Ctrl-D leaves.')
+    while True:
+        try:
+            line = input("you> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            print()
+            break
+        if not line:
+            continue
+        try:
+            turn = device.say(line)
+        except TransportError as error:
+            print(f"chat: {error}", file=sys.stderr)
+            continue
+        print(turn.as_text())
+        if targets.voice(args, turn.speech) != EXIT_OK:
+            args.voice, args.wav = False, None  # said why once; carry on in text
+    device.hang_up()
+    return EXIT_OK

@@ -1,0 +1,1 @@
+"""The web service: the Flask app, request verification and the production server."""
