@@ -35,10 +35,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from skill import markdown
-from skill.simulator import envelopes
+from skill.simulator import request_builder
 
 TARGET_RATIO = 1.3
-SKILL_ID = envelopes.DEFAULT_SKILL_ID
+SKILL_ID = request_builder.DEFAULT_SKILL_ID
 
 MINIMAL_SKILL = '''\
 """The smallest useful ask-sdk-core skill: one LaunchRequest handler."""
@@ -122,7 +122,7 @@ class Times:
 def first_answer(folder: Path, module: str, setup: Setup) -> tuple[float, float]:
     """Wall time from starting the interpreter to reading its first response,
     and the child's CPU time (user + system, to its exit)."""
-    event = json.dumps(envelopes.envelope(envelopes.launch_request()))
+    event = json.dumps(request_builder.envelope(request_builder.launch_request()))
     command = [sys.executable, *setup.flags, "-c", setup.child(module), str(folder), event]
     cpu_before = _children_cpu()
     started = time.perf_counter()

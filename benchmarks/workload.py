@@ -11,11 +11,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from skill.simulator import envelopes
+from skill.simulator import request_builder
 
 __all__ = ["SKILL_ID", "conversations", "encode"]
 
-SKILL_ID = envelopes.DEFAULT_SKILL_ID
+SKILL_ID = request_builder.DEFAULT_SKILL_ID
 MIX = ("LaunchRequest", "CausesIntent", "CauseDetailIntent", "AMAZON.HelpIntent")
 
 
@@ -31,7 +31,7 @@ def conversations(count: int, skill_id: str = SKILL_ID) -> list[dict[str, Any]]:
         sent.append(envelope)
         return handle_envelope(skill, envelope)
 
-    slot = envelopes.custom_slot("cause", "nerves", "NERVE_COMPRESSION", "CauseType", skill_id=skill_id)
+    slot = request_builder.custom_slot("cause", "nerves", "NERVE_COMPRESSION", "CauseType", skill_id=skill_id)
     for _ in range(count):
         conversation = Conversation(transport, skill_id=skill_id)
         conversation.launch()

@@ -9,7 +9,7 @@ from skill.paths import REPO_ROOT
 from skill.speech import ssml_to_text
 
 # The skill the tests deploy, and another skill whose requests it must refuse;
-# both differ from the simulator's default (skill.simulator.envelopes.DEFAULT_SKILL_ID).
+# both differ from the simulator's default (skill.simulator.request_builder.DEFAULT_SKILL_ID).
 SKILL_ID = "amzn1.ask.skill.11111111-2222-3333-4444-555555555555"
 OTHER_SKILL_ID = "amzn1.ask.skill.99999999-8888-7777-6666-555555555555"
 # The replay files every target must pass (python -m skill replay).

@@ -14,7 +14,7 @@ from ask_sdk_core.exceptions import AskSdkException
 from skill import answers, build_skill, handle_envelope
 from skill.content import load_content
 from skill.envelope import WrongSkill
-from skill.simulator import envelopes
+from skill.simulator import request_builder
 from skill.simulator.session import Conversation
 from tests.helpers import ends_session, reprompt, speech
 
@@ -31,7 +31,7 @@ def test_an_error_inside_a_handler_becomes_a_spoken_apology(monkeypatch, in_proc
     conversation.launch()
     with caplog.at_level(logging.ERROR, logger="skill"):
         response = conversation.intent("CausesIntent")
-    assert speech(response) == APOLOGY
+    assert speech(response).startswith(APOLOGY)
     assert reprompt(response)
     assert not ends_session(response)
     request_id = conversation.last_request["request"]["requestId"]
@@ -48,7 +48,7 @@ def test_an_error_inside_a_handler_becomes_a_spoken_apology(monkeypatch, in_proc
     ],
 )
 def test_requests_the_skill_has_nothing_to_say_to_get_an_empty_answer(in_process, request_body):
-    response = in_process(envelopes.envelope(request_body))
+    response = in_process(request_builder.envelope(request_body))
     assert "outputSpeech" not in response["response"]
     assert "reprompt" not in response["response"]
 
@@ -57,9 +57,9 @@ def test_after_an_apology_yes_no_longer_accepts_the_earlier_offer(monkeypatch, i
     conversation = Conversation(in_process)
     conversation.launch()
     conversation.intent("CausesIntent")  # offers more about nerve compression
-    monkeypatch.setattr(answers, "about_spasms", lambda content: 1 / 0)
-    assert speech(conversation.intent("AboutSpasmsIntent")) == APOLOGY
-    assert speech(conversation.intent("AMAZON.YesIntent")) == load_content("en-US").text("ask_anything")
+    monkeypatch.setattr(answers, "topic", lambda lines, key: 1 / 0)
+    assert speech(conversation.intent("AboutSpasmsIntent")).startswith(APOLOGY)
+    assert speech(conversation.intent("AMAZON.YesIntent")) in load_content("en-US").variants("ask_anything")
 
 
 @pytest.mark.parametrize(
@@ -71,9 +71,9 @@ def test_after_an_apology_yes_no_longer_accepts_the_earlier_offer(monkeypatch, i
     ],
 )
 def test_tampered_session_attributes_do_not_break_the_conversation(in_process, attributes):
-    session = {**envelopes.new_session(), "new": False, "attributes": attributes}
+    session = {**request_builder.new_session(), "new": False, "attributes": attributes}
     for intent in ("AMAZON.NextIntent", "AMAZON.PreviousIntent", "AMAZON.YesIntent", "AMAZON.RepeatIntent"):
-        response = in_process(envelopes.envelope(envelopes.intent_request(intent), session=session))
+        response = in_process(request_builder.envelope(request_builder.intent_request(intent), session=session))
         assert speech(response) != APOLOGY, intent
 
 
@@ -93,14 +93,14 @@ def test_logs_name_the_request_but_never_the_user_or_device(in_process, caplog):
 def test_a_request_for_another_skill_is_refused_when_the_id_is_set():
     guarded = build_skill(skill_id="amzn1.ask.skill.ours")
     with pytest.raises(WrongSkill):
-        handle_envelope(guarded, envelopes.envelope(envelopes.launch_request(), skill_id="amzn1.ask.skill.theirs"))
+        handle_envelope(guarded, request_builder.envelope(request_builder.launch_request(), skill_id="amzn1.ask.skill.theirs"))
     with pytest.raises(AskSdkException):  # what the SDK's own check raised, for callers written for it
-        handle_envelope(guarded, envelopes.envelope(envelopes.launch_request(), skill_id="amzn1.ask.skill.theirs"))
-    ours_in_context = envelopes.envelope(envelopes.launch_request(), skill_id="amzn1.ask.skill.ours")
+        handle_envelope(guarded, request_builder.envelope(request_builder.launch_request(), skill_id="amzn1.ask.skill.theirs"))
+    ours_in_context = request_builder.envelope(request_builder.launch_request(), skill_id="amzn1.ask.skill.ours")
     ours_in_context["session"]["application"]["applicationId"] = "amzn1.ask.skill.theirs"
     with pytest.raises(WrongSkill, match="session.application"):
         handle_envelope(guarded, ours_in_context)
-    ours = envelopes.envelope(envelopes.launch_request(), skill_id="amzn1.ask.skill.ours")
+    ours = request_builder.envelope(request_builder.launch_request(), skill_id="amzn1.ask.skill.ours")
     assert speech(handle_envelope(guarded, ours))
 
 
@@ -116,10 +116,10 @@ def run_invoke(stdin: str, *args: str) -> subprocess.CompletedProcess:
 
 @pytest.mark.slow  # python -m skill invoke in a subprocess
 def test_invoke_answers_a_request_envelope_with_a_response_envelope():
-    result = run_invoke(json.dumps(envelopes.envelope(envelopes.intent_request("SeeDoctorIntent"))))
+    result = run_invoke(json.dumps(request_builder.envelope(request_builder.intent_request("SeeDoctorIntent"))))
     assert result.returncode == 0, result.stderr
     response = json.loads(result.stdout)
-    assert speech(response) == load_content("en-US").text("see_doctor")
+    assert speech(response) == load_content("en-US").answers["see_doctor"].text
     assert ends_session(response)
 
 
@@ -165,7 +165,7 @@ def test_a_skill_id_check_needs_the_application_id():
 
 @pytest.mark.slow  # python -m skill invoke in a subprocess
 def test_invoke_refuses_another_skills_request():
-    envelope = envelopes.envelope(envelopes.launch_request(), skill_id="amzn1.ask.skill.theirs")
+    envelope = request_builder.envelope(request_builder.launch_request(), skill_id="amzn1.ask.skill.theirs")
     result = run_invoke(json.dumps(envelope), "--skill-id", "amzn1.ask.skill.ours")
     assert result.returncode == 2
     assert result.stderr.startswith("invoke: refused") and "amzn1.ask.skill.theirs" in result.stderr
@@ -173,7 +173,7 @@ def test_invoke_refuses_another_skills_request():
 
 @pytest.mark.slow  # python -m skill invoke in a subprocess
 def test_invoke_refuses_a_session_for_another_skill():
-    envelope = envelopes.envelope(envelopes.launch_request(), skill_id="amzn1.ask.skill.ours")
+    envelope = request_builder.envelope(request_builder.launch_request(), skill_id="amzn1.ask.skill.ours")
     envelope["session"]["application"]["applicationId"] = "amzn1.ask.skill.theirs"
     result = run_invoke(json.dumps(envelope), "--skill-id", "amzn1.ask.skill.ours")
     assert (result.returncode, result.stdout) == (2, "")

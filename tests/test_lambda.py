@@ -18,7 +18,7 @@ import yaml
 from skill import answers, packaging
 from skill.content import load_content
 from skill.envelope import InvalidEnvelope
-from skill.simulator import envelopes
+from skill.simulator import request_builder
 from skill.speech import spoken
 from tests.helpers import ends_session, speech
 
@@ -64,7 +64,7 @@ def handler(load_handler: Callable[[str | None], ModuleType]) -> ModuleType:
 
 
 def launch(skill_id: str = SKILL_ID) -> dict[str, Any]:
-    return envelopes.envelope(envelopes.launch_request(), skill_id=skill_id)
+    return request_builder.envelope(request_builder.launch_request(), skill_id=skill_id)
 
 
 def refusal_logs(caplog: pytest.LogCaptureFixture) -> list[str]:
@@ -76,15 +76,15 @@ def refusal_logs(caplog: pytest.LogCaptureFixture) -> list[str]:
 
 def test_launch_is_welcomed(handler: ModuleType) -> None:
     response = handler.lambda_handler(launch(), context=None)
-    welcome, _, _ = spoken(answers.prompt(CONTENT, "welcome"), one_shot=False)
+    welcome, _, _ = spoken(answers.welcome(answers.Lines(CONTENT)), one_shot=False)
     assert speech(response) == " ".join(welcome.split())
     assert not ends_session(response)
 
 
 def test_one_shot_intent_is_answered(handler: ModuleType) -> None:
-    event = envelopes.envelope(envelopes.intent_request("CausesIntent"), skill_id=SKILL_ID)
+    event = request_builder.envelope(request_builder.intent_request("CausesIntent"), skill_id=SKILL_ID)
     response = handler.lambda_handler(event, context=None)
-    assert speech(response) == " ".join(answers.causes(CONTENT).text.split())
+    assert speech(response) == " ".join(answers.causes(answers.Lines(CONTENT)).text.split())
     assert ends_session(response)
 
 

@@ -24,7 +24,7 @@ from skill.cli.status import EXIT_PROBLEMS
 from skill.content import load_content
 from skill.content.validation import Problem
 from skill.paths import REPO_ROOT
-from skill.simulator import envelopes
+from skill.simulator import request_builder
 from skill.speech import spoken
 from tests.helpers import OTHER_SKILL_ID, SKILL_ID, ends_session, speech
 
@@ -93,11 +93,11 @@ def bare_run(bundle: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str
     with zipfile.ZipFile(bundle) as archive:
         archive.extractall(folder)
     events = [
-        envelopes.envelope(envelopes.launch_request(), skill_id=SKILL_ID),
-        envelopes.envelope(envelopes.intent_request("CausesIntent"), skill_id=SKILL_ID),
+        request_builder.envelope(request_builder.launch_request(), skill_id=SKILL_ID),
+        request_builder.envelope(request_builder.intent_request("CausesIntent"), skill_id=SKILL_ID),
         {"httpMethod": "GET", "path": "/", "requestContext": {}},
         [],
-        envelopes.envelope(envelopes.launch_request(), skill_id=OTHER_SKILL_ID),
+        request_builder.envelope(request_builder.launch_request(), skill_id=OTHER_SKILL_ID),
     ]
     # -I: no environment variables, user site or current directory; -S: no site-packages.
     result = subprocess.run(
@@ -121,7 +121,7 @@ def bare_run(bundle: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str
 @pytest.mark.slow  # builds the bundle (once per session)
 def test_bundle_answers_a_launch_request(bare_run: dict[str, Any]) -> None:
     content = load_content("en-US")
-    welcome, _, _ = spoken(answers.prompt(content, "welcome"), one_shot=False)
+    welcome, _, _ = spoken(answers.welcome(answers.Lines(content)), one_shot=False)
     response = bare_run["results"][0]["response"]
     assert speech(response) == " ".join(welcome.split())
     assert content.skill_name in speech(response)
@@ -132,7 +132,7 @@ def test_bundle_answers_a_launch_request(bare_run: dict[str, Any]) -> None:
 def test_bundle_answers_an_intent_request(bare_run: dict[str, Any]) -> None:
     content = load_content("en-US")
     response = bare_run["results"][1]["response"]
-    assert speech(response) == " ".join(answers.causes(content).text.split())
+    assert speech(response) == " ".join(answers.causes(answers.Lines(content)).text.split())
     assert ends_session(response)
 
 

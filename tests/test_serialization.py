@@ -11,7 +11,7 @@ from ask_sdk_model import RequestEnvelope
 
 from skill import build_skill, handle_envelope
 from skill.serialization import EnvelopeSerializer
-from skill.simulator import envelopes
+from skill.simulator import request_builder
 from tests.helpers import speech
 
 
@@ -42,5 +42,5 @@ def test_other_timestamp_forms_still_reach_dateutil():
 def test_the_skill_object_uses_it():
     skill = build_skill()
     assert isinstance(skill.serializer, EnvelopeSerializer)
-    response = handle_envelope(skill, envelopes.envelope(envelopes.launch_request()))
+    response = handle_envelope(skill, request_builder.envelope(request_builder.launch_request()))
     assert speech(response).startswith("Welcome to Leg Cramp Guide")

@@ -34,8 +34,8 @@ def test_ask_prints_speech_card_and_microphone_state():
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == "[AboutSpasmsIntent]"
-    assert lines[1] == f"Alexa: {CONTENT.text('about_spasms')}"
-    assert lines[2].startswith("Card: What Is a Leg Spasm: ")
+    assert lines[1].startswith(f"Alexa: {CONTENT.answers['about_spasms'].text}")
+    assert lines[2].startswith("Card: What Is a Leg Cramp: ")
     assert lines[3] == "(session ended)"
 
 
@@ -160,7 +160,7 @@ def test_replay_command_shows_the_first_difference(tmp_path):
     assert f"{dialog}: step 2 ('why do my legs cramp'):" in result.stdout
     assert "expected intent PreventionIntent, got CausesIntent" in result.stdout
     assert "expected card title 'Nope', got 'Why Legs Cramp'" in result.stdout
-    assert f"Alexa said: {CONTENT.text('causes_intro')}" in result.stdout
+    assert f"Alexa said: {CONTENT.answers['causes'].text}" in result.stdout
 
 
 def test_replay_refuses_a_malformed_dialog(tmp_path):
@@ -197,5 +197,5 @@ def test_voice_without_espeak_says_how_to_get_it(tmp_path):
     env = {**os.environ, "PATH": str(tmp_path)}
     result = run_cli("ask", "help", "--voice", env=env)
     assert result.returncode == 2
-    assert "Alexa: You can ask" in result.stdout  # the answer is still printed
+    assert "Alexa: I explain the causes" in result.stdout  # the answer is still printed
     assert "espeak-ng is not installed" in result.stderr

@@ -10,7 +10,7 @@ import pytest
 
 from skill import answers, handlers
 from skill.content import CONTENT_DIR, SUPPORTED_LOCALES, Content, load_content, merged_data, word_count
-from skill.simulator import envelopes
+from skill.simulator import request_builder
 from skill.simulator.session import Conversation
 from skill.speech import MAX_SPEECH_CHARS, ssml_to_text, to_ssml
 from tests.helpers import card, speech
@@ -144,7 +144,7 @@ def test_a_locale_override_changes_only_what_it_names(tmp_path):
 
 @pytest.mark.parametrize("locale", ["fr-FR", "de-DE", "xx", None])
 def test_an_unknown_locale_falls_back_to_english(in_process, locale):
-    envelope = envelopes.envelope(envelopes.intent_request("CausesIntent"))
+    envelope = request_builder.envelope(request_builder.intent_request("CausesIntent"))
     del envelope["request"]["locale"]
     if locale:
         envelope["request"]["locale"] = locale

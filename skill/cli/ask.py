@@ -10,7 +10,7 @@ from skill.cli.status import fail
 
 
 def register(commands: Commands) -> None:
-    from skill.simulator.envelopes import DEFAULT_LOCALE
+    from skill.simulator.request_builder import DEFAULT_LOCALE
 
     sub = add_command(commands, "ask", ask, "say one thing to the skill and print what Alexa answers")
     sub.add_argument("utterance", help='what you would say, e.g. "ask leg cramp guide why do my legs cramp"')
@@ -24,7 +24,7 @@ def ask(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from skill.simulator.device import check_session_path
-    from skill.simulator.envelopes import DEFAULT_LOCALE
+    from skill.simulator.request_builder import DEFAULT_LOCALE
     from skill.simulator.transports import TransportError
 
     session = Path(args.session) if args.session else None

@@ -11,7 +11,7 @@ from skill.cli.status import EXIT_OK, fail
 
 
 def register(commands: Commands) -> None:
-    from skill.simulator.envelopes import DEFAULT_LOCALE
+    from skill.simulator.request_builder import DEFAULT_LOCALE
 
     sub = add_command(commands, "chat", chat, "talk to the skill at a prompt, as to a device")
     targets.add_target_options(sub, voice=True, locale_default=DEFAULT_LOCALE)
@@ -19,7 +19,7 @@ def register(commands: Commands) -> None:
 
 def chat(args: argparse.Namespace) -> int:
     """A conversation at the prompt: each line is what you say."""
-    from skill.simulator.envelopes import DEFAULT_LOCALE
+    from skill.simulator.request_builder import DEFAULT_LOCALE
     from skill.simulator.transports import TransportError
 
     args.locale = args.locale or DEFAULT_LOCALE

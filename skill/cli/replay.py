@@ -10,7 +10,7 @@ from skill.cli.status import EXIT_OK, EXIT_PROBLEMS, fail
 
 
 def register(commands: Commands) -> None:
-    from skill.simulator.envelopes import DEFAULT_LOCALE
+    from skill.simulator.request_builder import DEFAULT_LOCALE
 
     sub = add_command(commands, "replay", replay, "play dialog test files (YAML) and check every answer")
     sub.add_argument("dialogs", nargs="+", metavar="DIALOG.yaml")

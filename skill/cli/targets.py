@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 
 def add_target_options(sub: argparse.ArgumentParser, voice: bool, locale_default: str) -> None:
-    from skill.simulator.envelopes import DEFAULT_SKILL_ID
+    from skill.simulator.request_builder import DEFAULT_SKILL_ID
 
     # No default here: each command resolves it, so a locale given explicitly can win.
     sub.add_argument("--locale", help=f"request locale (default: {locale_default})")

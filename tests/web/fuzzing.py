@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from skill import handlers
 from skill.paths import SKILL_DIR
 from skill.schemas import schema_validator
-from skill.simulator import envelopes
+from skill.simulator import request_builder
 from skill.web import create_app
 
 SKILL_ID = "amzn1.ask.skill.f0220000-0000-4000-8000-00000000f022"
@@ -137,10 +137,10 @@ session_attributes = st.one_of(
 )
 
 requests = st.one_of(
-    st.just(envelopes.launch_request()),
-    st.builds(envelopes.intent_request, st.sampled_from(sorted(handlers.INTENT_ANSWERS)), slots()),
-    st.builds(envelopes.intent_request, names, slots()),  # intents the skill does not know
-    st.builds(envelopes.session_ended_request, st.sampled_from(["USER_INITIATED", "ERROR", "EXCEEDED_MAX_REPROMPTS"])),
+    st.just(request_builder.launch_request()),
+    st.builds(request_builder.intent_request, st.sampled_from(sorted(handlers.INTENT_ANSWERS)), slots()),
+    st.builds(request_builder.intent_request, names, slots()),  # intents the skill does not know
+    st.builds(request_builder.session_ended_request, st.sampled_from(["USER_INITIATED", "ERROR", "EXCEEDED_MAX_REPROMPTS"])),
     st.builds(lambda kind: {"type": kind}, st.sampled_from(REQUEST_TYPES) | names),  # request types it does not know
 )
 
@@ -148,8 +148,8 @@ requests = st.one_of(
 @st.composite
 def valid_envelopes(draw: st.DrawFn) -> dict[str, Any]:
     """An envelope as Alexa could send it: any request, locale, session state."""
-    session = {**envelopes.new_session(SKILL_ID), "new": draw(st.booleans()), "attributes": draw(session_attributes)}
-    envelope = envelopes.envelope(draw(requests), session, draw(st.sampled_from(LOCALES)), SKILL_ID)
+    session = {**request_builder.new_session(SKILL_ID), "new": draw(st.booleans()), "attributes": draw(session_attributes)}
+    envelope = request_builder.envelope(draw(requests), session, draw(st.sampled_from(LOCALES)), SKILL_ID)
     if draw(st.integers(0, 9)) == 0:
         del envelope["session"]  # out-of-session requests exist (AudioPlayer, for one)
     return envelope

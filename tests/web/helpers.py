@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from skill.simulator import envelopes
+from skill.simulator import request_builder
 from skill.simulator.testpki import DEFAULT_TEST_CERT_URL, BuiltChain, TestChain
 from skill.web import verification
 from skill.web.verification import CertificateStore, VerificationError
@@ -40,8 +40,8 @@ def iso(moment: dt.datetime) -> str:
 
 
 def launch(skill_id: str = SKILL_ID, **request_fields: Any) -> dict[str, Any]:
-    session = {**envelopes.new_session(skill_id), "user": {"userId": USER_ID}}
-    envelope = envelopes.envelope(envelopes.launch_request(), session, skill_id=skill_id)
+    session = {**request_builder.new_session(skill_id), "user": {"userId": USER_ID}}
+    envelope = request_builder.envelope(request_builder.launch_request(), session, skill_id=skill_id)
     envelope["request"].update(request_fields)
     return envelope
 

@@ -13,7 +13,7 @@ import pytest
 
 from skill import build_skill
 from skill.content.validation import ContentError, Problem
-from skill.simulator import envelopes
+from skill.simulator import request_builder
 from skill.web import ConfigError, create_app
 from skill.web.app import MAX_BODY_BYTES, Settings, config_from_env
 from tests.servers import Server, http_exchange
@@ -121,8 +121,8 @@ def test_schema_checks_the_intent(client: Any, intent: dict, field: str) -> None
 
 
 def test_schema_is_permissive_where_alexa_adds_fields(certs: Certs, config: dict[str, str]) -> None:
-    envelope = envelopes.envelope(
-        envelopes.intent_request("CauseDetailIntent", envelopes.custom_slot("cause", "nerves", "nerve", "CauseType",
+    envelope = request_builder.envelope(
+        request_builder.intent_request("CauseDetailIntent", request_builder.custom_slot("cause", "nerves", "nerve", "CauseType",
                                                                             skill_id=SKILL_ID)),
         skill_id=SKILL_ID,
     )

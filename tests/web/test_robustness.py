@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from skill.content import load_content
-from skill.simulator import envelopes
+from skill.simulator import request_builder
 from skill.speech import MAX_SPEECH_CHARS, ssml_to_text, to_ssml
 from tests.web.fuzzing import (
     MAX_RESPONSE_BYTES,
@@ -65,35 +65,35 @@ def test_response_checks_beyond_the_schema() -> None:
 
 
 def in_session(request: dict[str, Any], attributes: Any) -> bytes:
-    session = {**envelopes.new_session(SKILL_ID), "new": False, "attributes": attributes}
-    return encode(envelopes.envelope(request, session, skill_id=SKILL_ID))
+    session = {**request_builder.new_session(SKILL_ID), "new": False, "attributes": attributes}
+    return encode(request_builder.envelope(request, session, skill_id=SKILL_ID))
 
 
 def test_session_attributes_nested_too_deeply_are_a_400_not_a_500() -> None:
     # The SDK deep-copies session attributes; 600 levels overflowed Python's stack: a 500.
-    status, data = fuzz_post(in_session(envelopes.launch_request(), {"last": Deep(600)}))
+    status, data = fuzz_post(in_session(request_builder.launch_request(), {"last": Deep(600)}))
     assert (status, json.loads(data)) == (400, {"error": "not an Alexa request envelope"})
 
 
 def test_session_state_the_skill_did_not_write_is_not_echoed() -> None:
     # The SDK echoed every attribute back: 200 KB in made a response too large for Alexa.
-    status, data = fuzz_post(in_session(envelopes.launch_request(), {"padding": "x" * 200_000, "offer": "causes"}))
+    status, data = fuzz_post(in_session(request_builder.launch_request(), {"padding": "x" * 200_000, "offer": "causes"}))
     assert status == 200 and len(data) < 10_000
     assert "padding" not in json.loads(data)["sessionAttributes"]
     check_answer(status, data)
 
 
-@pytest.mark.parametrize("last", [{"speech": ""}, {"speech": "\x1b\x07"}, {"speech": "a " * 4000},
-                                  {"speech": "Hello.", "reprompt": "   "}])
+@pytest.mark.parametrize("last", [{"text": ""}, {"text": "\x1b\x07"}, {"text": "a " * 4000},
+                                  {"text": "Hello.", "question": "   "}])
 def test_repeat_never_says_nothing_or_too_much(last: dict[str, str]) -> None:
     # "Repeat" with a forged last answer opened the microphone with nothing said, or past 8,000 characters.
-    status, data = fuzz_post(in_session(envelopes.intent_request("AMAZON.RepeatIntent"), {"last": last}))
+    status, data = fuzz_post(in_session(request_builder.intent_request("AMAZON.RepeatIntent"), {"last": last}))
     check_answer(status, data)
     said = ssml_to_text(json.loads(data)["response"]["outputSpeech"]["ssml"])
-    if last["speech"].strip() == "Hello.":
+    if last["text"].strip() == "Hello.":
         assert said == "Hello." and ssml_to_text(json.loads(data)["response"]["reprompt"]["outputSpeech"]["ssml"])
     else:
-        assert said == load_content("en-US").text("nothing_to_repeat")
+        assert said.startswith(load_content("en-US").text("nothing_to_repeat"))
 
 
 def test_ssml_drops_characters_xml_forbids() -> None:

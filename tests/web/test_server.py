@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from skill import build_skill, handle_envelope
-from skill.simulator import envelopes
+from skill.simulator import request_builder
 from skill.simulator.session import Conversation
 from tests.servers import ROOT, Server, free_port, start_server
 from tests.web.helpers import SKILL_ID, USER_ID, Certs, encode, http_post, launch, now_iso, raw_exchange, ssml
@@ -87,7 +87,7 @@ def test_conversation_over_http_keeps_the_session(server: Server, certs: Certs) 
         assert conversation.is_open and responses[1]["sessionAttributes"]["offer"]
     assert said["http"] == said["in-process"]
     # "Yes" answered the offer carried in the session, not a fresh start.
-    fresh_yes = handle_envelope(skill, envelopes.envelope(envelopes.intent_request("AMAZON.YesIntent"),
+    fresh_yes = handle_envelope(skill, request_builder.envelope(request_builder.intent_request("AMAZON.YesIntent"),
                                                           skill_id=SKILL_ID))
     assert said["http"][2] != ssml(fresh_yes)
 
