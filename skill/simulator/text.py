@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import re
 from functools import cache, lru_cache
+from typing import Protocol
+
+import snowballstemmer
 
 from skill.simulator.vocabulary import equivalents, vocabulary
 
@@ -30,23 +33,25 @@ def normalise_utterance(utterance: str) -> str:
     return " ".join(words)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=8192)
 def stem(word: str) -> str:
-    """A crude stemmer: enough that cramps, cramping and cramp compare equal."""
+    """The Snowball (Porter 2) stem of a word, so cramps, cramping and cramped compare equal.
+
+    Irregular plurals (calves, feet) are made singular first; ``{slot}`` tokens pass through.
+    """
     if word.startswith("{"):
         return word
-    word = vocabulary().irregular_plurals.get(word, word)
-    if len(word) > 4 and word.endswith("ies"):
-        word = word[:-3] + "y"
-    elif len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-        word = word[:-1]
-    if len(word) > 5 and word.endswith("ing"):
-        word = word[:-3]
-    elif len(word) > 4 and word.endswith("ed"):
-        word = word[:-2]
-    if len(word) > 3 and word.endswith("e"):
-        word = word[:-1]
-    return word
+    return _english().stemWord(vocabulary().irregular_plurals.get(word, word))
+
+
+class _Stemmer(Protocol):
+    def stemWord(self, word: str) -> str: ...  # the library's spelling
+
+
+@cache
+def _english() -> _Stemmer:
+    stemmer: _Stemmer = snowballstemmer.stemmer("english")
+    return stemmer
 
 
 def stems(text: str) -> list[str]:
