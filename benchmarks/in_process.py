@@ -44,8 +44,8 @@ def measure(rounds: int, per_round: int, log_dir: Path) -> InProcess:
     from benchmarks.baselines import minimal_skill
     from benchmarks.workload import SKILL_ID, conversations, encode
     from skill import build_skill, handle_envelope
-    from skill.web.app import read_envelope
     from skill.simulator.testpki import ensure_test_chain
+    from skill.web.app import read_envelope
     from skill.web.verification import CertificateStore, RequestVerifier
 
     mix = conversations(4)

@@ -53,12 +53,11 @@ class Turn:
 
     def __init__(self, handler_input: HandlerInput) -> None:
         self.handler_input = handler_input
-        self.content: Content = load_content(get_locale(handler_input))
+        self.content: Content = load_content(str(get_locale(handler_input) or "") or None)
         session = handler_input.request_envelope.session
         # Out-of-session requests (hand-made ones) still get answered, statelessly.
-        self.state: dict[str, Any] = (
-            handler_input.attributes_manager.session_attributes if session is not None else {}
-        )
+        attributes = handler_input.attributes_manager.session_attributes if session is not None else None
+        self.state: dict[str, Any] = attributes if attributes is not None else {}
         # "Alexa, ask leg cramp guide why my legs cramp": answer, then end.
         self.one_shot = (
             session is not None and is_new_session(handler_input) and is_request_type("IntentRequest")(handler_input)
@@ -156,10 +155,10 @@ def respond(handler_input: HandlerInput, turn: Turn, answer: Answer) -> Response
 def repeat(turn: Turn) -> Answer:
     """The last answer again, word for word, with the same question pending."""
     last = turn.state.get("last")
-    text = last.get("text") if isinstance(last, dict) else None
-    if not _speakable(text):
+    last = last if isinstance(last, dict) else {}
+    text, question = last.get("text"), last.get("question")
+    if not isinstance(text, str) or not _speakable(text):
         return answers.prompt(turn.lines, "nothing_to_repeat")
-    question = last.get("question") if isinstance(last, dict) else None
     return Answer(
         text=text,
         question=question if _speakable(question) else None,
@@ -202,12 +201,13 @@ def cause_detail(turn: Turn) -> Answer:
     return answers.prompt(turn.lines, "unknown_cause")
 
 
+def _topic_answer(key: str) -> Callable[[Turn], Answer]:
+    return lambda turn: answers.topic(turn.lines, key)
+
+
 def _topic_answers() -> dict[str, Callable[[Turn], Answer]]:
     """One intent per direct answer; the content names each answer's intent."""
-    return {
-        entry.intent: (lambda turn, key=key: answers.topic(turn.lines, key))
-        for key, entry in load_content(None).answers.items()
-    }
+    return {entry.intent: _topic_answer(key) for key, entry in load_content(None).answers.items()}
 
 
 # Every intent the skill answers; the interaction-model lint checks it against the models.
@@ -236,7 +236,7 @@ def intent_answer(turn: Turn) -> Answer:
     """The answer for the request's intent; one the skill does not know (a newer
     model, a hand-made request) gets the fallback."""
     fallback = INTENT_ANSWERS["AMAZON.FallbackIntent"]
-    return INTENT_ANSWERS.get(get_intent_name(turn.handler_input), fallback)(turn)
+    return INTENT_ANSWERS.get(str(get_intent_name(turn.handler_input)), fallback)(turn)
 
 
 def welcome(turn: Turn) -> Answer:
@@ -306,11 +306,12 @@ class LogRequest(AbstractRequestInterceptor):
 
     def process(self, handler_input: HandlerInput) -> None:
         request = handler_input.request_envelope.request
-        intent = get_intent_name(handler_input) if request.object_type == "IntentRequest" else "-"
+        kind = getattr(request, "object_type", None)
+        intent = get_intent_name(handler_input) if kind == "IntentRequest" else "-"
         log.info(
             "request %s type=%s intent=%s locale=%s",
-            request.request_id,
-            request.object_type,
+            getattr(request, "request_id", None),
+            kind,
             intent,
             getattr(request, "locale", None),
         )

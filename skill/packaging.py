@@ -65,10 +65,9 @@ class Bundle:
 def validate_everything() -> list[str]:
     """Every problem that should stop a deploy, one printable line each: the
     content and the skill package (models, manifest), as ``validate`` checks them."""
+    from skill.handlers import INTENT_ANSWERS
     from skill.model.build import stale_problems
     from skill.model.validation import validate_package
-
-    from skill.handlers import INTENT_ANSWERS
 
     problems = validate_package(handled_intents=INTENT_ANSWERS.keys())
     return [str(problem) for problem in problems] + stale_problems()

@@ -128,7 +128,10 @@ def test_every_synonym_reaches_its_cause(in_process, cause_id, synonym):
 
 @pytest.mark.parametrize(
     "slots",
-    [{"cause": {"name": "cause", "value": "cheese"}}, request_builder.custom_slot("cause", "cheese", None, "LEG_CRAMP_CAUSE")],
+    [
+        {"cause": {"name": "cause", "value": "cheese"}},
+        request_builder.custom_slot("cause", "cheese", None, "LEG_CRAMP_CAUSE"),
+    ],
     ids=["unknown words", "ER_SUCCESS_NO_MATCH"],
 )
 def test_a_cause_the_skill_does_not_know_is_said_to_be_unknown(conversation, slots):

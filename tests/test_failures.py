@@ -92,10 +92,11 @@ def test_logs_name_the_request_but_never_the_user_or_device(in_process, caplog):
 
 def test_a_request_for_another_skill_is_refused_when_the_id_is_set():
     guarded = build_skill(skill_id="amzn1.ask.skill.ours")
+    theirs = request_builder.envelope(request_builder.launch_request(), skill_id="amzn1.ask.skill.theirs")
     with pytest.raises(WrongSkill):
-        handle_envelope(guarded, request_builder.envelope(request_builder.launch_request(), skill_id="amzn1.ask.skill.theirs"))
+        handle_envelope(guarded, theirs)
     with pytest.raises(AskSdkException):  # what the SDK's own check raised, for callers written for it
-        handle_envelope(guarded, request_builder.envelope(request_builder.launch_request(), skill_id="amzn1.ask.skill.theirs"))
+        handle_envelope(guarded, theirs)
     ours_in_context = request_builder.envelope(request_builder.launch_request(), skill_id="amzn1.ask.skill.ours")
     ours_in_context["session"]["application"]["applicationId"] = "amzn1.ask.skill.theirs"
     with pytest.raises(WrongSkill, match="session.application"):

@@ -122,7 +122,8 @@ def table(content: Content) -> str:
             rows[kind] = measured
     lines = ["| answer | words | seconds at 155 wpm | limit |", "|---|---:|---:|---:|"]
     for kind, measured in rows.items():
-        name = measured.name if counts[kind] == 1 else f"{kind} (longest of {counts[kind]}: {measured.name.partition(': ')[2]})"
+        topic = measured.name.partition(": ")[2]
+        name = measured.name if counts[kind] == 1 else f"{kind} (longest of {counts[kind]}: {topic})"
         lines.append(f"| {name} | {measured.words} | {measured.seconds:.1f} | {measured.limit} |")
     return "\n".join(lines)
 

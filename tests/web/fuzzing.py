@@ -140,7 +140,9 @@ requests = st.one_of(
     st.just(request_builder.launch_request()),
     st.builds(request_builder.intent_request, st.sampled_from(sorted(handlers.INTENT_ANSWERS)), slots()),
     st.builds(request_builder.intent_request, names, slots()),  # intents the skill does not know
-    st.builds(request_builder.session_ended_request, st.sampled_from(["USER_INITIATED", "ERROR", "EXCEEDED_MAX_REPROMPTS"])),
+    st.builds(
+        request_builder.session_ended_request, st.sampled_from(["USER_INITIATED", "ERROR", "EXCEEDED_MAX_REPROMPTS"])
+    ),
     st.builds(lambda kind: {"type": kind}, st.sampled_from(REQUEST_TYPES) | names),  # request types it does not know
 )
 
@@ -148,7 +150,9 @@ requests = st.one_of(
 @st.composite
 def valid_envelopes(draw: st.DrawFn) -> dict[str, Any]:
     """An envelope as Alexa could send it: any request, locale, session state."""
-    session = {**request_builder.new_session(SKILL_ID), "new": draw(st.booleans()), "attributes": draw(session_attributes)}
+    session = {
+        **request_builder.new_session(SKILL_ID), "new": draw(st.booleans()), "attributes": draw(session_attributes)
+    }
     envelope = request_builder.envelope(draw(requests), session, draw(st.sampled_from(LOCALES)), SKILL_ID)
     if draw(st.integers(0, 9)) == 0:
         del envelope["session"]  # out-of-session requests exist (AudioPlayer, for one)

@@ -122,8 +122,9 @@ def test_schema_checks_the_intent(client: Any, intent: dict, field: str) -> None
 
 def test_schema_is_permissive_where_alexa_adds_fields(certs: Certs, config: dict[str, str]) -> None:
     envelope = request_builder.envelope(
-        request_builder.intent_request("CauseDetailIntent", request_builder.custom_slot("cause", "nerves", "nerve", "CauseType",
-                                                                            skill_id=SKILL_ID)),
+        request_builder.intent_request(
+            "CauseDetailIntent", request_builder.custom_slot("cause", "nerves", "nerve", "CauseType", skill_id=SKILL_ID)
+        ),
         skill_id=SKILL_ID,
     )
     envelope["newTopLevel"] = {"a": 1}

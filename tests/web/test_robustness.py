@@ -77,7 +77,8 @@ def test_session_attributes_nested_too_deeply_are_a_400_not_a_500() -> None:
 
 def test_session_state_the_skill_did_not_write_is_not_echoed() -> None:
     # The SDK echoed every attribute back: 200 KB in made a response too large for Alexa.
-    status, data = fuzz_post(in_session(request_builder.launch_request(), {"padding": "x" * 200_000, "offer": "causes"}))
+    attributes = {"padding": "x" * 200_000, "offer": "causes"}
+    status, data = fuzz_post(in_session(request_builder.launch_request(), attributes))
     assert status == 200 and len(data) < 10_000
     assert "padding" not in json.loads(data)["sessionAttributes"]
     check_answer(status, data)
