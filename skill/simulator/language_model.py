@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from skill.simulator.text import canonical_stems, normalise_utterance, stems
+from skill.simulator.text import canonical_stems, normalise_utterance, singulars
 
 
 def slot_token(slot_type: str) -> str:
@@ -25,7 +25,7 @@ class SlotValue:
     id: str
     name: str
     phrases: tuple[str, ...]  # the name and its synonyms, normalised
-    phrase_stems: tuple[tuple[str, ...], ...]  # the same, stemmed once for matching
+    phrase_forms: tuple[tuple[str, ...], ...]  # the same, each word singular, once for matching
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,9 @@ class Sample:
     intent: str
     text: str  # normalised, with "{slot}" placeholders
     stems: frozenset[str]  # canonical stems, each slot as its type's token ("{LEG_CRAMP_CAUSE}")
+    bigrams: frozenset[str]  # each two neighbouring canonical stems, "my back"
+    slot_types: frozenset[str]  # the types of the slots it says
+    carrier: frozenset[str]  # its words outside the slots, as written (none: "{cause}" alone)
     pattern: re.Pattern[str]  # the text word for word, each slot a named group
 
 
@@ -71,8 +74,8 @@ class LanguageModel:
 
     def resolve(self, slot_type: str, spoken: str) -> SlotValue | None:
         """The value of a custom slot type that these words name, or its synonym; None if none."""
-        spoken_stems = tuple(stems(normalise_utterance(spoken)))
-        return next((value for value in self.slot_types[slot_type] if spoken_stems in value.phrase_stems), None)
+        spoken_forms = singulars(normalise_utterance(spoken))
+        return next((value for value in self.slot_types[slot_type] if spoken_forms in value.phrase_forms), None)
 
 
 def _slot_types(types: Iterable[dict[str, Any]]) -> dict[str, tuple[SlotValue, ...]]:
@@ -84,7 +87,7 @@ def _slot_types(types: Iterable[dict[str, Any]]) -> dict[str, tuple[SlotValue, .
 def _slot_value(value: dict[str, Any]) -> SlotValue:
     name = value["name"]["value"]
     phrases = tuple(normalise_utterance(phrase) for phrase in [name, *value["name"].get("synonyms", [])])
-    return SlotValue(value.get("id") or name, name, phrases, tuple(tuple(stems(phrase)) for phrase in phrases))
+    return SlotValue(value.get("id") or name, name, phrases, tuple(singulars(phrase) for phrase in phrases))
 
 
 def _sample(intent: str, text: str, slots: Mapping[str, str]) -> Sample:
@@ -95,5 +98,12 @@ def _sample(intent: str, text: str, slots: Mapping[str, str]) -> Sample:
     )
     # "{cause}" compares as "{LEG_CRAMP_CAUSE}", the token a spotted value becomes.
     typed = {f"{{{name}}}": slot_token(slot_type) for name, slot_type in slots.items()}
-    sample_stems = frozenset(typed.get(token, token) for token in canonical_stems(normalised))
-    return Sample(intent, normalised, sample_stems, re.compile(pattern))
+    sequence = [typed.get(token, token) for token in canonical_stems(normalised)]
+    said = frozenset(slot_type for name, slot_type in slots.items() if f"{{{name}}}" in normalised.split())
+    carrier = frozenset(word for word in normalised.split() if not word.startswith("{"))
+    return Sample(intent, normalised, frozenset(sequence), bigrams(sequence), said, carrier, re.compile(pattern))
+
+
+def bigrams(sequence: list[str]) -> frozenset[str]:
+    """Each two neighbouring tokens as one: word order the bag of words cannot see."""
+    return frozenset(f"{first} {second}" for first, second in zip(sequence, sequence[1:], strict=False))

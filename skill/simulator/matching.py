@@ -1,40 +1,123 @@
 """Which intent a normalised utterance reaches, and the words that fill its slots.
 
-Two steps, over a ``LanguageModel``:
+A stand-in for Alexa's statistical understanding, over a ``LanguageModel``:
 
-1. a sample matched word for word (slots take any words, preferring words
-   that name a known value);
-2. otherwise the sample closest in meaning: a weighted overlap of canonical
-   stems, with a known slot value spotted in the utterance standing as its
-   type's token. Below ``MATCH_THRESHOLD`` nothing is close enough.
+1. a sample matched word for word whose slots all take known values;
+2. otherwise the sample closest in meaning (``Matcher.score``). Slot values
+   named in the utterance are spotted first, every one of them ("swollen and
+   red" names two); each sample sees them as its slots' type tokens where it
+   takes those types, and as plain words where it does not, as a joint
+   reading of intent and slots would. The score weighs how much of the
+   utterance's meaning the sample (and, at a discount, the rest of its
+   intent's samples) accounts for against how much of the sample the
+   utterance says, with neighbouring word pairs for word order. Below
+   ``MATCH_THRESHOLD`` nothing is close enough;
+3. then precedence: a red flag (a SYMPTOM value) or, outside the domain,
+   another health topic the closest sample does not account for hands the
+   utterance to the best sample of the intent that takes it
+   (``vocabulary.json``, ``precedence_slot_types``);
+4. last, a sample matched word for word whose slot took unknown words, as
+   Alexa fills a custom slot with words it has never heard.
 
 A polarity rule runs first: word overlap cannot hear that "no, that's okay"
-is not a yes. The scorer is ``Matcher.overlap``; a better one (fuzzy words,
-embeddings) replaces that method and the threshold, nothing else.
+is not a yes.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
 
-from skill.simulator.language_model import LanguageModel, Sample, slot_token
-from skill.simulator.text import canonical_stems, stems
+from skill.simulator.language_model import LanguageModel, Sample, bigrams, slot_token
+from skill.simulator.text import canonical_stems, singulars, stems
 from skill.simulator.vocabulary import vocabulary
 
 YES, NO = "AMAZON.YesIntent", "AMAZON.NoIntent"
 
-# Below this weighted overlap a paraphrase is too far from every sample. Chosen
-# between the out-of-domain corpus (at most 0.38) and paraphrases (mostly 0.43+).
-MATCH_THRESHOLD = 0.42
+# Below this score a paraphrase is too far from every sample.
+MATCH_THRESHOLD = 0.5
+# A precedence type's best sample needs at least this score to take over.
+PRECEDENCE_THRESHOLD = 0.25
+# A slot type's token, as a share of the heaviest weight.
+SLOT_TOKEN_SHARE = 1.0
+# The score of a slot sample that shares nothing with the utterance but its slot's
+# value and carrier words, as a share.
+SLOT_ONLY_SHARE = 0.9
+# Domain words ("leg", "cramp"), as a share of the heaviest weight.
+DOMAIN_WORD_SHARE = 1.0
 # Words that carry little meaning count for little when comparing.
 FUNCTION_WORD_WEIGHT = 0.2
+# A word no sample says, as a share of the heaviest weight: unknown meaning that
+# the sample does not account for, but no proof that the utterance means another thing.
+UNKNOWN_WORD_SHARE = 0.8
+# A word of the utterance that the sample lacks but another sample of its intent says
+# counts this much as accounted for: the intent, not one phrasing, is what is learnt.
+INTENT_WORD_SHARE = 0.5
+# Neighbouring word pairs that the utterance and the sample share weigh this share of
+# their intent-frequency weight: "my back" is not "go back".
+BIGRAM_SHARE = 0.5
+# How much more the share of the utterance accounted for counts than the share of the
+# sample said (the F-beta of the two): a short sample that says one word of a long
+# utterance is not a match.
+UTTERANCE_EMPHASIS = 2.0
 
 
 @dataclass(frozen=True)
 class Match:
     intent: str
     slots: dict[str, str]  # slot name -> the words that fill it, as spoken
+
+
+@dataclass(frozen=True)
+class Span:
+    """Words of the utterance that name a known slot value."""
+
+    start: int
+    end: int
+    types: frozenset[str]  # every slot type with a value of these words
+    spoken: str
+
+
+@dataclass
+class Utterance:
+    """A normalised utterance with its slot values spotted, read as each sample needs it."""
+
+    words: tuple[str, ...]
+    spans: tuple[Span, ...]
+    _readings: dict[frozenset[str], tuple[frozenset[str], frozenset[str]]] = field(default_factory=dict)
+
+    def reading(self, slot_types: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
+        """Canonical stems and bigrams, each value of these types as its type's token, other values as words."""
+        typed = frozenset(t for span in self.spans for t in span.types if t in slot_types)
+        if typed not in self._readings:
+            words: list[str] = []
+            position = 0
+            for span in self.spans:
+                words.extend(self.words[position:span.start])
+                token_type = next((t for t in sorted(span.types) if t in typed), None)
+                words.extend([slot_token(token_type)] if token_type else self.words[span.start:span.end])
+                position = span.end
+            words.extend(self.words[position:])
+            sequence = canonical_stems(" ".join(words))
+            self._readings[typed] = frozenset(sequence), bigrams(sequence)
+        return self._readings[typed]
+
+    def spans_of(self, slot_type: str) -> list[Span]:
+        return [span for span in self.spans if slot_type in span.types]
+
+    @cached_property
+    def words_outside_spans(self) -> frozenset[str]:
+        inside = {i for span in self.spans for i in range(span.start, span.end)}
+        return frozenset(canonical_stems(" ".join(w for i, w in enumerate(self.words) if i not in inside)))
+
+
+@dataclass(frozen=True)
+class Scored:
+    score: float
+    sample: Sample
+    utterance: Utterance
 
 
 def ruled_out_by_polarity(text: str) -> frozenset[str]:
@@ -56,24 +139,40 @@ class Matcher:
     def __init__(self, model: LanguageModel) -> None:
         self.model = model
         self.function_stems = frozenset(stems(" ".join(vocabulary().function_words)))
-        self.weights, self.max_weight = self._weights()
+        self.carrier_stems = self.function_stems | frozenset(
+            stems(" ".join(vocabulary().generic_carrier_words))
+        ) | {slot_token(slot_type) for slot_type in model.slot_types}
+        self.weights, self.max_weight = self._weights(sample.stems for sample in model.samples)
+        self.bigram_weights, _ = self._weights(sample.bigrams for sample in model.samples)
+        self.intent_words: dict[str, frozenset[str]] = {}
+        for sample in model.samples:
+            self.intent_words[sample.intent] = self.intent_words.get(sample.intent, frozenset()) | sample.stems
+        self._phrases = [
+            (form, tuple(phrase.split()), slot_type)
+            for slot_type, values in model.slot_types.items()
+            for value in values
+            for phrase, form in zip(value.phrases, value.phrase_forms, strict=True)
+        ]
 
     def match(self, text: str) -> Match | None:
         """The intent a (normalised) utterance reaches, without invocation words; None: nothing near."""
         ruled_out = ruled_out_by_polarity(text)
-        return self.exact(text, ruled_out) or self.closest(text, ruled_out)
+        return (
+            self.exact(text, ruled_out)
+            or self.closest(text, ruled_out)
+            or self.exact(text, ruled_out, unknown_words=True)
+        )
 
     # Word for word -----------------------------------------------------------
 
-    def exact(self, text: str, ruled_out: frozenset[str] = frozenset()) -> Match | None:
-        """A sample matched word for word; slots resolved where possible.
+    def exact(self, text: str, ruled_out: frozenset[str] = frozenset(), unknown_words: bool = False) -> Match | None:
+        """A sample matched word for word whose slots take known values.
 
-        A match whose slots resolve beats one that captured unknown words, and
-        only a sample with a telling carrier phrase ("tell me about {cause}")
-        takes unknown words: "{cause}" alone or "what is {cause}" would
-        otherwise swallow any question at all.
+        With ``unknown_words``, one whose slot took words that name no known
+        value, as long as the sample's carrier phrase is telling ("tell me
+        about {cause}"): "{cause}" alone or "what is {cause}" would otherwise
+        swallow any question at all.
         """
-        unresolved: Match | None = None
         for sample in self.model.samples:
             if sample.intent in ruled_out:
                 continue
@@ -83,9 +182,9 @@ class Matcher:
             spoken = found.groupdict()
             if all(self._resolves(sample.intent, name, value) for name, value in spoken.items()):
                 return Match(sample.intent, spoken)
-            if unresolved is None and takes_any_words(sample) and self._short_enough(spoken):
-                unresolved = Match(sample.intent, spoken)
-        return unresolved
+            if unknown_words and takes_any_words(sample) and self._short_enough(spoken):
+                return Match(sample.intent, spoken)
+        return None
 
     def _short_enough(self, spoken: dict[str, str]) -> bool:
         """Unknown words fill a slot only as a name would: no longer than the longest value."""
@@ -98,78 +197,140 @@ class Matcher:
     # Closest in meaning ------------------------------------------------------
 
     def closest(self, text: str, ruled_out: frozenset[str] = frozenset()) -> Match | None:
-        """The sample nearest in meaning, if near enough (``MATCH_THRESHOLD``)."""
-        words, spotted = self._spot_slot_values(text)
-        utterance = frozenset(canonical_stems(" ".join(words)))
-        best: Sample | None = None
-        best_score = 0.0
+        """The sample nearest in meaning if near enough (``MATCH_THRESHOLD``), then precedence."""
+        utterance = self.spot(text)
+        best_of: dict[str, Scored] = {}
         for sample in self.model.samples:
-            if sample.intent in ruled_out:
+            if sample.intent in ruled_out or not sample.carrier:
                 continue
-            score = self.overlap(utterance, sample.stems)
-            if score > best_score:
-                best, best_score = sample, score
-        if best is None or best_score < MATCH_THRESHOLD:
+            scored = Scored(self.score(utterance, sample), sample, utterance)
+            if sample.intent not in best_of or scored.score > best_of[sample.intent].score:
+                best_of[sample.intent] = scored
+        if not best_of:
             return None
-        slots = {
-            name: spotted[slot_type]
-            for name, slot_type in self.model.intent_slots.get(best.intent, {}).items()
-            if slot_type in spotted and slot_token(slot_type) in best.stems
-        }
-        return Match(best.intent, slots)
+        best = max(best_of.values(), key=lambda scored: scored.score)  # the model's order breaks ties
+        chosen = self._precedence(best, best_of.values())
+        if chosen is None:
+            return None
+        return Match(chosen.sample.intent, self._slots(chosen))
 
-    def _spot_slot_values(self, text: str) -> tuple[list[str], dict[str, str]]:
-        """Replace the longest known slot value in the words by its type's token."""
+    def _precedence(self, best: Scored, candidates: Iterable[Scored]) -> Scored | None:
+        """The closest sample, unless a precedence value it does not account for hands the utterance on."""
+        words = vocabulary()
+        utterance = best.utterance
+        for slot_type, mode in words.precedence_slot_types.items():
+            spans = [span for span in utterance.spans_of(slot_type) if span.types == {slot_type}]
+            if mode == "outside_domain" and utterance.words_outside_spans & words.domain_body_parts:
+                continue
+            unexplained = [span for span in spans if not self._says(best.sample, span)]
+            if not unexplained:
+                continue
+            if slot_type in best.sample.slot_types:
+                return best if best.score >= PRECEDENCE_THRESHOLD else None
+            takers = [scored for scored in candidates if slot_type in scored.sample.slot_types]
+            taker = max(takers, key=lambda scored: scored.score, default=None)
+            if taker is not None and taker.score >= PRECEDENCE_THRESHOLD:
+                return taker
+        return best if best.score >= MATCH_THRESHOLD else None
+
+    @staticmethod
+    def _says(sample: Sample, span: Span) -> bool:
+        """Whether the sample says the span's words itself ("do leg cramps hurt" says "hurt")."""
+        return frozenset(canonical_stems(span.spoken)) <= sample.stems
+
+    def _slots(self, chosen: Scored) -> dict[str, str]:
+        """Each slot of the chosen sample filled with the first value of its type spotted."""
+        slots: dict[str, str] = {}
+        for name, slot_type in self.model.intent_slots.get(chosen.sample.intent, {}).items():
+            spans = chosen.utterance.spans_of(slot_type)
+            if spans and slot_type in chosen.sample.slot_types:
+                slots[name] = spans[0].spoken
+        return slots
+
+    def spot(self, text: str) -> Utterance:
+        """Every known slot value in the words, longest first, none overlapping another."""
         words = text.split()
-        word_stems = stems(text)
-        best: tuple[int, int, str] | None = None  # start, length, slot type
-        for slot_type, values in self.model.slot_types.items():
-            for value in values:
-                for phrase_stems in value.phrase_stems:
-                    size = len(phrase_stems)
-                    for start in range(len(words) - size + 1):
-                        if tuple(word_stems[start:start + size]) == phrase_stems and (best is None or size > best[1]):
-                            best = (start, size, slot_type)
-        if best is None:
-            return words, {}
-        start, size, slot_type = best
-        spoken = " ".join(words[start:start + size])
-        return words[:start] + [slot_token(slot_type)] + words[start + size:], {slot_type: spoken}
+        word_forms = singulars(text)
+        found: dict[tuple[int, int], dict[str, bool]] = {}  # span -> slot type -> said word for word
+        for phrase, said, slot_type in self._phrases:
+            size = len(phrase)
+            for start in range(len(words) - size + 1):
+                if word_forms[start:start + size] == phrase:
+                    exact = tuple(words[start:start + size]) == said
+                    types = found.setdefault((start, start + size), {})
+                    types[slot_type] = types.get(slot_type, False) or exact
+        taken: set[int] = set()
+        spans: list[Span] = []
+        for (start, end), types in sorted(found.items(), key=lambda item: (item[0][0] - item[0][1], item[0][0])):
+            if taken.isdisjoint(range(start, end)):
+                taken.update(range(start, end))
+                # Words said exactly as one type's value ("colds") name that type, not one they only resemble.
+                named = frozenset(t for t, exact in types.items() if exact) or frozenset(types)
+                spans.append(Span(start, end, named, " ".join(words[start:end])))
+        return Utterance(tuple(words), tuple(sorted(spans, key=lambda span: span.start)))
 
     # The scorer --------------------------------------------------------------
 
-    def overlap(self, utterance: frozenset[str], sample: frozenset[str]) -> float:
-        """Weighted Jaccard: shared meaning over all meaning in either phrase."""
-        union = utterance | sample
-        if not union:
+    def score(self, utterance: Utterance, sample: Sample) -> float:
+        """How near in meaning: the F-beta of the utterance accounted for and the sample said.
+
+        Shared words count whole; words the sample lacks but its intent's other
+        samples say count ``INTENT_WORD_SHARE``; shared neighbouring pairs add
+        their weight to both sides.
+        """
+        words, pairs = utterance.reading(sample.slot_types)
+        shared = sum(self._weight(token) for token in words & sample.stems)
+        intent_words = self.intent_words[sample.intent]
+        related = INTENT_WORD_SHARE * sum(
+            self._weight(token) for token in words - sample.stems if token in intent_words
+        )
+        order = sum(self._bigram_weight(pair) for pair in pairs & sample.bigrams)
+        utterance_mass = sum(self._weight(token) for token in words) + order
+        sample_mass = sum(self._weight(token) for token in sample.stems) + sum(
+            self._bigram_weight(pair) for pair in sample.bigrams
+        )
+        if not utterance_mass or not sample_mass:
             return 0.0
-        shared = sum(self._weight(token) for token in utterance & sample)
-        return shared / sum(self._weight(token) for token in union)
+        accounted = (shared + related + order) / utterance_mass
+        said = (shared + order) / sample_mass
+        if not accounted or not said:
+            return 0.0
+        beta2 = UTTERANCE_EMPHASIS**2
+        score = (1 + beta2) * accounted * said / (beta2 * said + accounted)
+        if sample.slot_types and not (words & sample.stems) - self.carrier_stems:
+            # Only the slot value and carrier words in common: a value alone does not say
+            # which intent is meant ("what's two plus two" is no pick from a list).
+            score *= SLOT_ONLY_SHARE
+        return score
 
     def _weight(self, token: str) -> float:
         if token in self.function_stems:
             return FUNCTION_WORD_WEIGHT
-        # A word no sample uses is unknown meaning: as heavy as the rarest word.
-        return self.weights.get(token, self.max_weight)
+        return self.weights.get(token, UNKNOWN_WORD_SHARE * self.max_weight)
 
-    def _weights(self) -> tuple[dict[str, float], float]:
-        """Inverse intent frequency: words that single out an intent weigh most.
+    def _bigram_weight(self, pair: str) -> float:
+        return BIGRAM_SHARE * self.bigram_weights.get(pair, 0.0)
 
-        Also the heaviest weight, which unknown words and slot tokens get.
+    def _weights(self, token_sets: Iterable[frozenset[str]]) -> tuple[dict[str, float], float]:
+        """Inverse intent frequency: tokens that single out an intent weigh most.
+
+        Also the heaviest weight, which slot tokens get.
         """
         intents_with: dict[str, set[str]] = {}
-        for sample in self.model.samples:
-            for token in sample.stems:
+        for sample, tokens in zip(self.model.samples, token_sets, strict=True):
+            for token in tokens:
                 intents_with.setdefault(token, set()).add(sample.intent)
         intent_count = len({sample.intent for sample in self.model.samples})
         weights = {token: math.log(1 + intent_count / len(names)) for token, names in intents_with.items()}
         max_weight = max(weights.values(), default=1.0)
+        for token in vocabulary().domain_words:
+            if token in weights:
+                weights[token] = DOMAIN_WORD_SHARE * max_weight
         for slot_type in self.model.slot_types:
-            weights[slot_token(slot_type)] = max_weight
+            weights[slot_token(slot_type)] = SLOT_TOKEN_SHARE * max_weight
         return weights, max_weight
 
 
 def takes_any_words(sample: Sample) -> bool:
     """Whether the sample's words outside its slots say enough to take unknown words into them."""
-    carrier = {word for word in sample.text.split() if not word.startswith("{")}
-    return bool(carrier - vocabulary().generic_carrier_words)
+    return bool(sample.carrier - vocabulary().generic_carrier_words)

@@ -37,11 +37,15 @@ def normalise_utterance(utterance: str) -> str:
 def stem(word: str) -> str:
     """The Snowball (Porter 2) stem of a word, so cramps, cramping and cramped compare equal.
 
-    Irregular plurals (calves, feet) are made singular first; ``{slot}`` tokens pass through.
+    Irregular plurals (calves, feet) are made singular first, a few words keep
+    a stem of their own (``stem_exceptions``); ``{slot}`` tokens pass through.
     """
     if word.startswith("{"):
         return word
-    return _english().stemWord(vocabulary().irregular_plurals.get(word, word))
+    words = vocabulary()
+    if word in words.stem_exceptions:
+        return words.stem_exceptions[word]
+    return _english().stemWord(words.irregular_plurals.get(word, word))
 
 
 class _Stemmer(Protocol):
@@ -52,6 +56,26 @@ class _Stemmer(Protocol):
 def _english() -> _Stemmer:
     stemmer: _Stemmer = snowballstemmer.stemmer("english")
     return stemmer
+
+
+@lru_cache(maxsize=8192)
+def singular(word: str) -> str:
+    """A word with its plural ending taken off, nothing more: how slot values are told apart.
+
+    Alexa resolves a slot value by what was said, so "dieting" stays apart from
+    "diet" and "cramping" from "cramp", while "hurts" is "hurt" and "calves" "calf".
+    """
+    word = vocabulary().irregular_plurals.get(word, word)
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def singulars(text: str) -> tuple[str, ...]:
+    """The singular of each word of a (normalised) text."""
+    return tuple(singular(word) for word in text.split())
 
 
 def stems(text: str) -> list[str]:

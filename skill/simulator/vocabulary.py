@@ -33,8 +33,12 @@ class Vocabulary:
     leading_fillers: frozenset[str]
     contractions: Mapping[str, str]
     irregular_plurals: Mapping[str, str]
+    stem_exceptions: Mapping[str, str]
     function_words: tuple[str, ...]
     generic_carrier_words: frozenset[str]
+    precedence_slot_types: Mapping[str, str]  # slot type -> "always" or "outside_domain", in order
+    domain_words: frozenset[str]
+    domain_body_parts: frozenset[str]
     negations: frozenset[str]
     affirmations: frozenset[str]
     launch_verbs: tuple[str, ...]
@@ -50,8 +54,12 @@ def vocabulary() -> Vocabulary:
         leading_fillers=frozenset(data["leading_fillers"]),
         contractions=dict(data["contractions"]),
         irregular_plurals=dict(data["irregular_plurals"]),
+        stem_exceptions=dict(data["stem_exceptions"]),
         function_words=tuple(data["function_words"]),
         generic_carrier_words=frozenset(data["generic_carrier_words"]),
+        precedence_slot_types=dict(data["precedence_slot_types"]),
+        domain_words=frozenset(data["domain_words"]),
+        domain_body_parts=frozenset(data["domain_body_parts"]),
         negations=frozenset(data["negations"]),
         affirmations=frozenset(data["affirmations"]),
         launch_verbs=tuple(data["launch_verbs"]),
