@@ -70,21 +70,24 @@ class Lines:
 
     def __init__(self, content: Content, heard: Iterable[str] = (), pick: Picker = least_recently_heard) -> None:
         self.content = content
-        self._heard = {name: order for order, name in enumerate(heard)}
+        # Digests of the wordings heard this session, oldest first; the session keeps them.
+        self.history: list[str] = list(heard)
         self._pick = pick
-        self.picked: list[str] = []
 
     def say(self, key: str, **fields: str) -> str:
         wordings = [wording.format(**fields) for wording in self.content.variants(key)]
-        line = wordings[0] if len(wordings) == 1 else self._pick(wordings, self._heard)
-        if len(wordings) > 1:
-            name = digest(line)
-            self._heard[name] = len(self._heard) + len(self.picked)
-            self.picked.append(name)
+        if len(wordings) == 1:
+            return wordings[0]
+        line = self._pick(wordings, {name: order for order, name in enumerate(self.history)})
+        self.history.append(digest(line))
         return line
 
 
 # Prompts ----------------------------------------------------------------------
+
+
+# Prompts that name the three causes, so "the second one" can follow them.
+LISTING_PROMPTS = frozenset({"which_cause", "unknown_cause", "no_list"})
 
 
 def prompt(lines: Lines, key: str, offer: str | None = None, **fields: str) -> Answer:
@@ -93,10 +96,6 @@ def prompt(lines: Lines, key: str, offer: str | None = None, **fields: str) -> A
     question = lines.content.question(key) or lines.say("ask_anything")
     listed = CAUSES_LIST if key in LISTING_PROMPTS else None
     return Answer(text=text, question=question, offer=offer, listed=listed)
-
-
-# Prompts that name the three causes, so "the second one" can follow them.
-LISTING_PROMPTS = frozenset({"which_cause", "unknown_cause", "no_list"})
 
 
 def welcome(lines: Lines) -> Answer:
@@ -221,7 +220,7 @@ def accept_offer(lines: Lines, offer: str | None) -> Answer:
         index = _indexed(offer, prefix, count)
         if index is not None:
             return answer_for(lines, index)
-    key = offer.removeprefix(ANSWER_PREFIX) if offer and offer.startswith(ANSWER_PREFIX) else None
+    key = _answer_key(offer)
     if key in lines.content.answers:
         return topic(lines, key)
     return Answer(lines.say("ask_anything"))
@@ -247,7 +246,7 @@ def _offer(lines: Lines, offer: str | None, cause_question: str = "offer_cause")
         index = _indexed(offer, prefix, len(content.causes))
         if index is not None:
             return lines.say(key, cause=content.causes[index].name), offer or ""
-    key = offer.removeprefix(ANSWER_PREFIX) if offer else ""
+    key = _answer_key(offer)
     if key in content.answers:
         return lines.say("offer_answer", pitch=content.answers[key].pitch), f"{ANSWER_PREFIX}{key}"
     return lines.say("offer_anything_else"), OFFER_ANYTHING_ELSE
@@ -265,6 +264,11 @@ def _as_offer(target: str | None) -> str | None:
     if target is None or target.startswith(CAUSE_PREFIX):
         return target
     return f"{ANSWER_PREFIX}{target}"
+
+
+def _answer_key(offer: str | None) -> str:
+    """The answer key in "answer:<key>", or "" for any other offer."""
+    return offer.removeprefix(ANSWER_PREFIX) if offer and offer.startswith(ANSWER_PREFIX) else ""
 
 
 def _indexed(offer: str | None, prefix: str, count: int) -> int | None:

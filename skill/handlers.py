@@ -53,7 +53,8 @@ class Turn:
 
     def __init__(self, handler_input: HandlerInput) -> None:
         self.handler_input = handler_input
-        self.content: Content = load_content(str(get_locale(handler_input) or "") or None)
+        locale = get_locale(handler_input)
+        self.content: Content = load_content(locale if isinstance(locale, str) else None)
         session = handler_input.request_envelope.session
         # Out-of-session requests (hand-made ones) still get answered, statelessly.
         attributes = handler_input.attributes_manager.session_attributes if session is not None else None
@@ -146,9 +147,8 @@ def respond(handler_input: HandlerInput, turn: Turn, answer: Answer) -> Response
         state["cause_index"] = answer.cause_index
     if answer.listed is not None:
         state["listed"] = answer.listed
-    state["heard"] = (turn._strings("heard") + turn.lines.picked)[-MAX_HEARD:]
-    state["last"] = {"text": answer.text if end_session else speech.removesuffix(f" {answer.question}"),
-                     "question": None if end_session else answer.question}
+    state["heard"] = turn.lines.history[-MAX_HEARD:]
+    state["last"] = {"text": answer.text, "question": None if end_session else answer.question}
     return builder.response
 
 
