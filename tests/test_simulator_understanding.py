@@ -10,7 +10,7 @@ import pytest
 
 from skill.content import load_content
 from skill.model import PACKAGE_DIR, model_path
-from skill.simulator.evaluate import corpus_files, evaluate, main, read_corpus
+from skill.simulator.evaluate import TARGETS, Target, corpus_files, evaluate, main, read_corpus
 from skill.simulator.matching import NO, YES
 from skill.simulator.nlu import FALLBACK, Understander
 from skill.simulator.text import normalise_utterance
@@ -142,11 +142,37 @@ def test_a_synonym_inside_a_paraphrase_is_found(understander):
     assert resolution(meaning) == ("ER_SUCCESS_MATCH", "ELECTROLYTE_IMBALANCE")
 
 
-def test_words_that_are_no_known_value_resolve_to_no_match(understander):
+def test_words_that_are_no_known_value_fill_an_open_slot_and_resolve_to_no_match(understander):
+    # As Alexa fills a custom slot with words it has never heard; only the
+    # types that take names of anything (other topics, uncovered ones) do.
+    meaning = understander.understand("how do i prevent shingles")
+    assert meaning.intent == "OtherTopicIntent"
+    assert meaning.slots["topic"]["value"] == "shingles"
+    assert resolution(meaning, "topic") == ("ER_SUCCESS_NO_MATCH", None)
+    assert understander.understand("does acupuncture help leg cramps").intent == "NotCoveredIntent"
+
+
+def test_a_cause_the_skill_does_not_know_resolves_to_no_match(understander):
     meaning = understander.understand("tell me about gravity")
     assert meaning.intent == "CauseDetailIntent"
     assert meaning.slots["cause"]["value"] == "gravity"
     assert resolution(meaning) == ("ER_SUCCESS_NO_MATCH", None)
+
+
+def test_unknown_words_never_name_a_symptom(understander):
+    # Symptoms are the ones the model lists: "is it going to rain" is no red flag.
+    assert understander.understand("is it going to rain").intent == FALLBACK
+
+
+def test_unknown_words_in_place_of_the_subject_are_not_leg_cramps(understander):
+    for question in ("how do i make pancakes", "what foods help with gout flare ups", "how painful is gallstones"):
+        assert understander.understand(question).intent in {FALLBACK, "OtherTopicIntent"}, question
+
+
+def test_everyday_words_are_symptoms_only_when_said_of_the_body(understander):
+    assert understander.understand("why is the sky blue").intent == FALLBACK
+    assert understander.understand("my leg has turned blue").intent == "EmergencyIntent"
+    assert understander.understand("my calf feels hot").intent == "EmergencyIntent"
 
 
 def test_a_bare_slot_sample_only_takes_known_values(understander):
@@ -219,19 +245,17 @@ def test_the_corpora_are_big_enough_and_not_in_the_model():
 
 # What the matcher reaches today on the corpora (the README's table), below
 # some of issue 11's targets: a floor so it cannot slip back while it is tuned.
-FLOORS = {"direct": 0.85, "utterances": 0.95, "now": 0.72, "redflags": 0.975, "other_topics": 0.76,
-          "not_covered": 0.925, "out_of_domain": 0.95, "fallback": 0.96}
-MOST_ANSWERED_AS_LEG_CRAMPS = {"other_topics": 7, "not_covered": 1, "out_of_domain": 2, "fallback": 0}
+# The one target not met: "how much does a calf weigh when it's born" is heard as a
+# question about the leg (a calf is both). Every other corpus meets its target.
+SHORTFALLS = {"out_of_domain": Target(share=0.95, leg_cramp_answers=1)}
 
 
-def test_corpus_figures_hold_their_floors(capsys):
+def test_every_corpus_meets_its_target(capsys):
     report = evaluate(CORPUS_DIR, "en-US")
     with capsys.disabled():
         print("\n" + report.table())
-    for corpus, floor in FLOORS.items():
-        assert report.figure(corpus).share >= floor, corpus
-    for corpus, most in MOST_ANSWERED_AS_LEG_CRAMPS.items():
-        assert report.figure(corpus).leg_cramp_answers <= most, corpus
+    for corpus, target in TARGETS.items():
+        assert SHORTFALLS.get(corpus, target).met_by(report.figure(corpus)), corpus
 
 
 def test_every_red_flag_in_the_issue_reaches_the_emergency_answer():

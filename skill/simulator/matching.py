@@ -5,21 +5,27 @@ A stand-in for Alexa's statistical understanding, over a ``LanguageModel``:
 1. a sample matched word for word whose slots all take known values;
 2. otherwise the sample closest in meaning (``Matcher.score``). Slot values
    named in the utterance are spotted first, every one of them ("swollen and
-   red" names two); each sample sees them as its slots' type tokens where it
-   takes those types, and as plain words where it does not, as a joint
-   reading of intent and slots would. The score weighs how much of the
-   utterance's meaning the sample (and, at a discount, the rest of its
-   intent's samples) accounts for against how much of the sample the
+   red" names two), everyday words among them ("blue", "hot") only in a
+   sentence about the body; each sample sees them as its slots' type tokens
+   where it takes those types, and as plain words where it does not, as a
+   joint reading of intent and slots would. Words the model never says can
+   stand as the value of an open slot type (other topics, uncovered ones,
+   causes) where the sample says everything else around them, as Alexa
+   fills a custom slot with words it has never heard. The score weighs how
+   much of the utterance's meaning the sample (and, at a discount, the rest
+   of its intent's samples) accounts for against how much of the sample the
    utterance says, with neighbouring word pairs for word order. Below
    ``MATCH_THRESHOLD`` nothing is close enough;
 3. then precedence: a red flag (a SYMPTOM value) or, outside the domain,
    another health topic the closest sample does not account for hands the
-   utterance to the best sample of the intent that takes it
-   (``vocabulary.json``, ``precedence_slot_types``);
-4. last, a sample matched word for word whose slot took unknown words, as
-   Alexa fills a custom slot with words it has never heard.
+   utterance to the intent that takes it, however its samples are worded
+   (``vocabulary.json``, ``precedence_slot_types``); and a leg-cramp sample
+   whose domain words the utterance replaces with unknown ones ("how do i
+   prevent shingles") is no match;
+4. then a sample matched word for word whose open slot took unknown words;
+5. last, a yes or a no said first ("no, that's okay then").
 
-A polarity rule runs first: word overlap cannot hear that "no, that's okay"
+A polarity rule runs first too: word overlap cannot hear that "no, that's okay"
 is not a yes.
 """
 
@@ -38,8 +44,6 @@ YES, NO = "AMAZON.YesIntent", "AMAZON.NoIntent"
 
 # Below this score a paraphrase is too far from every sample.
 MATCH_THRESHOLD = 0.5
-# A precedence type's best sample needs at least this score to take over.
-PRECEDENCE_THRESHOLD = 0.25
 # A slot type's token, as a share of the heaviest weight.
 SLOT_TOKEN_SHARE = 1.0
 # The score of a slot sample that shares nothing with the utterance but its slot's
@@ -86,23 +90,53 @@ class Utterance:
 
     words: tuple[str, ...]
     spans: tuple[Span, ...]
-    _readings: dict[frozenset[str], tuple[frozenset[str], frozenset[str]]] = field(default_factory=dict)
+    unknown: tuple[tuple[int, int], ...] = ()  # runs of words no sample or slot value says
+    _readings: dict[tuple[frozenset[str], str | None], tuple[frozenset[str], frozenset[str]]] = field(
+        default_factory=dict
+    )
 
-    def reading(self, slot_types: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
-        """Canonical stems and bigrams, each value of these types as its type's token, other values as words."""
+    def reading(
+        self, slot_types: frozenset[str], open_type: str | None = None
+    ) -> tuple[frozenset[str], frozenset[str]]:
+        """Canonical stems and bigrams, each value of these types as its type's token, other values as words.
+
+        With ``open_type``, each run of unknown words reads as that type's token
+        too: Alexa fills a custom slot with words it has never heard.
+        """
         typed = frozenset(t for span in self.spans for t in span.types if t in slot_types)
-        if typed not in self._readings:
+        key = (typed, open_type if self.unknown else None)
+        if key not in self._readings:
             words: list[str] = []
-            position = 0
-            for span in self.spans:
-                words.extend(self.words[position:span.start])
-                token_type = next((t for t in sorted(span.types) if t in typed), None)
-                words.extend([slot_token(token_type)] if token_type else self.words[span.start:span.end])
-                position = span.end
-            words.extend(self.words[position:])
+            for start, end, types in self._pieces():
+                token_type = next((t for t in sorted(types) if t in typed), None) if types else None
+                if types is not None and not types and open_type:
+                    token_type = open_type  # unknown words, read as the open slot
+                words.extend([slot_token(token_type)] if token_type else self.words[start:end])
             sequence = canonical_stems(" ".join(words))
-            self._readings[typed] = frozenset(sequence), bigrams(sequence)
-        return self._readings[typed]
+            self._readings[key] = frozenset(sequence), bigrams(sequence)
+        return self._readings[key]
+
+    def _pieces(self) -> list[tuple[int, int, frozenset[str] | None]]:
+        """The words in order as plain runs (None), unknown runs (no types) and spotted values (their types)."""
+        marks = sorted([(span.start, span.end, span.types) for span in self.spans]
+                       + [(start, end, frozenset()) for start, end in self.unknown])
+        pieces: list[tuple[int, int, frozenset[str] | None]] = []
+        position = 0
+        for start, end, types in marks:
+            if start > position:
+                pieces.append((position, start, None))
+            pieces.append((start, end, types))
+            position = end
+        if position < len(self.words):
+            pieces.append((position, len(self.words), None))
+        return pieces
+
+    def unknown_stems(self) -> frozenset[str]:
+        return frozenset(canonical_stems(" ".join(w for start, end in self.unknown for w in self.words[start:end])))
+
+    def unknown_words(self) -> str | None:
+        """The first run of unknown words, as spoken."""
+        return " ".join(self.words[self.unknown[0][0]:self.unknown[0][1]]) if self.unknown else None
 
     def spans_of(self, slot_type: str) -> list[Span]:
         return [span for span in self.spans if slot_type in span.types]
@@ -133,6 +167,16 @@ def ruled_out_by_polarity(text: str) -> frozenset[str]:
     return frozenset()
 
 
+def leading_polarity(text: str) -> Match | None:
+    """A yes or a no said first, when nothing else fits ("no that's okay then")."""
+    first = text.split()[0] if text else ""
+    if first in vocabulary().negations:
+        return Match(NO, {})
+    if first in vocabulary().affirmations:
+        return Match(YES, {})
+    return None
+
+
 class Matcher:
     """Matches normalised utterances against one locale's samples."""
 
@@ -153,6 +197,13 @@ class Matcher:
             for value in values
             for phrase, form in zip(value.phrases, value.phrase_forms, strict=True)
         ]
+        # Every stem the model says, in a sample or a slot value: the rest is unknown to it.
+        self.known_stems = frozenset(self.weights) | self.function_stems | frozenset(
+            token for form, _, _ in self._phrases for token in canonical_stems(" ".join(form))
+        )
+        self.context_bound = frozenset(tuple(phrase.split()) for phrase in vocabulary().context_bound_values)
+        self.context_stems = frozenset(canonical_stems(" ".join(vocabulary().context_words)))
+        self.context_breaker_stems = frozenset(canonical_stems(" ".join(vocabulary().context_breakers)))
 
     def match(self, text: str) -> Match | None:
         """The intent a (normalised) utterance reaches, without invocation words; None: nothing near."""
@@ -161,6 +212,7 @@ class Matcher:
             self.exact(text, ruled_out)
             or self.closest(text, ruled_out)
             or self.exact(text, ruled_out, unknown_words=True)
+            or leading_polarity(text)
         )
 
     # Word for word -----------------------------------------------------------
@@ -182,9 +234,18 @@ class Matcher:
             spoken = found.groupdict()
             if all(self._resolves(sample.intent, name, value) for name, value in spoken.items()):
                 return Match(sample.intent, spoken)
-            if unknown_words and takes_any_words(sample) and self._short_enough(spoken):
+            if unknown_words and self._takes_unknown_words(sample, spoken):
                 return Match(sample.intent, spoken)
         return None
+
+    def _takes_unknown_words(self, sample: Sample, spoken: dict[str, str]) -> bool:
+        """Whether every slot that took words is of an open type (``open_slot_types``), telling and short."""
+        slot_types = self.model.intent_slots[sample.intent]
+        return (
+            all(slot_types[name] in vocabulary().open_slot_types for name in spoken)
+            and takes_any_words(sample)
+            and self._short_enough(spoken)
+        )
 
     def _short_enough(self, spoken: dict[str, str]) -> bool:
         """Unknown words fill a slot only as a name would: no longer than the longest value."""
@@ -210,9 +271,21 @@ class Matcher:
             return None
         best = max(best_of.values(), key=lambda scored: scored.score)  # the model's order breaks ties
         chosen = self._precedence(best, best_of.values())
-        if chosen is None:
+        if chosen is None or (chosen is best and self._about_something_else(chosen)):
             return None
         return Match(chosen.sample.intent, self._slots(chosen))
+
+    def _about_something_else(self, chosen: Scored) -> bool:
+        """Whether words unknown to the model stand where the sample names the domain.
+
+        "how do i prevent shingles" against "how do i prevent cramps": the
+        subject is something the model has never heard of, not leg cramps.
+        """
+        domain = vocabulary().domain_words
+        if any(self._takes(chosen.sample.intent, slot_type) for slot_type in vocabulary().precedence_slot_types):
+            return False  # the intents for what is not leg cramps
+        utterance_words = chosen.utterance.reading(chosen.sample.slot_types)[0]
+        return bool(chosen.utterance.unknown) and not utterance_words & domain and bool(chosen.sample.stems & domain)
 
     def _precedence(self, best: Scored, candidates: Iterable[Scored]) -> Scored | None:
         """The closest sample, unless a precedence value it does not account for hands the utterance on."""
@@ -225,13 +298,15 @@ class Matcher:
             unexplained = [span for span in spans if not self._says(best.sample, span)]
             if not unexplained:
                 continue
-            if slot_type in best.sample.slot_types:
-                return best if best.score >= PRECEDENCE_THRESHOLD else None
-            takers = [scored for scored in candidates if slot_type in scored.sample.slot_types]
+            takers = [scored for scored in candidates if self._takes(scored.sample.intent, slot_type)]
             taker = max(takers, key=lambda scored: scored.score, default=None)
-            if taker is not None and taker.score >= PRECEDENCE_THRESHOLD:
+            # A named value is what the question is about, however far its wording from the samples.
+            if taker is not None:
                 return taker
         return best if best.score >= MATCH_THRESHOLD else None
+
+    def _takes(self, intent: str, slot_type: str) -> bool:
+        return slot_type in self.model.intent_slots.get(intent, {}).values()
 
     @staticmethod
     def _says(sample: Sample, span: Span) -> bool:
@@ -242,9 +317,13 @@ class Matcher:
         """Each slot of the chosen sample filled with the first value of its type spotted."""
         slots: dict[str, str] = {}
         for name, slot_type in self.model.intent_slots.get(chosen.sample.intent, {}).items():
+            if slot_type not in chosen.sample.slot_types:
+                continue
             spans = chosen.utterance.spans_of(slot_type)
-            if spans and slot_type in chosen.sample.slot_types:
+            if spans:
                 slots[name] = spans[0].spoken
+            elif slot_type == self._open_type(chosen.utterance, chosen.sample) and chosen.utterance.unknown:
+                slots[name] = chosen.utterance.unknown_words() or ""
         return slots
 
     def spot(self, text: str) -> Utterance:
@@ -259,15 +338,36 @@ class Matcher:
                     exact = tuple(words[start:start + size]) == said
                     types = found.setdefault((start, start + size), {})
                     types[slot_type] = types.get(slot_type, False) or exact
+        text_stems = frozenset(canonical_stems(text))
+        in_context = not self.context_stems.isdisjoint(text_stems) and self.context_breaker_stems.isdisjoint(text_stems)
         taken: set[int] = set()
         spans: list[Span] = []
         for (start, end), types in sorted(found.items(), key=lambda item: (item[0][0] - item[0][1], item[0][0])):
+            if not in_context and tuple(words[start:end]) in self.context_bound:
+                continue  # "why is the sky blue" names no symptom
             if taken.isdisjoint(range(start, end)):
                 taken.update(range(start, end))
                 # Words said exactly as one type's value ("colds") name that type, not one they only resemble.
                 named = frozenset(t for t, exact in types.items() if exact) or frozenset(types)
                 spans.append(Span(start, end, named, " ".join(words[start:end])))
-        return Utterance(tuple(words), tuple(sorted(spans, key=lambda span: span.start)))
+        spans.sort(key=lambda span: span.start)
+        return Utterance(tuple(words), tuple(spans), self._unknown_runs(words, taken))
+
+    def _unknown_runs(self, words: list[str], taken: set[int]) -> tuple[tuple[int, int], ...]:
+        """Runs of neighbouring words, outside spotted values, whose stems the model never says."""
+        known_pairs = {i for i in range(len(words) - 1) if len(canonical_stems(" ".join(words[i:i + 2]))) == 1}
+        unknown = [
+            i not in taken and i not in known_pairs and i - 1 not in known_pairs
+            and not set(canonical_stems(word)) <= self.known_stems
+            for i, word in enumerate(words)
+        ]
+        runs: list[tuple[int, int]] = []
+        for i, is_unknown in enumerate(unknown):
+            if is_unknown and runs and runs[-1][1] == i:
+                runs[-1] = (runs[-1][0], i + 1)
+            elif is_unknown:
+                runs.append((i, i + 1))
+        return tuple(runs)
 
     # The scorer --------------------------------------------------------------
 
@@ -278,7 +378,7 @@ class Matcher:
         samples say count ``INTENT_WORD_SHARE``; shared neighbouring pairs add
         their weight to both sides.
         """
-        words, pairs = utterance.reading(sample.slot_types)
+        words, pairs = utterance.reading(sample.slot_types, self._open_type(utterance, sample))
         shared = sum(self._weight(token) for token in words & sample.stems)
         intent_words = self.intent_words[sample.intent]
         related = INTENT_WORD_SHARE * sum(
@@ -302,6 +402,28 @@ class Matcher:
             # which intent is meant ("what's two plus two" is no pick from a list).
             score *= SLOT_ONLY_SHARE
         return score
+
+    def _open_type(self, utterance: Utterance, sample: Sample) -> str | None:
+        """The open slot type (``open_slot_types``) that the utterance's unknown words fill in this sample.
+
+        Only where the sample says everything else the utterance says, as a
+        carrier phrase around a name: "how do i prevent shingles" fills "how do
+        i prevent {topic}", while "how do i make pancakes" fills nothing.
+        """
+        open_types = [t for t in sorted(sample.slot_types) if t in vocabulary().open_slot_types]
+        if not utterance.unknown or not open_types or len(utterance.unknown) > 1:
+            return None
+        slot_type = open_types[0]
+        if utterance.spans_of(slot_type) or not sample.stems - self.carrier_stems - {slot_token(slot_type)}:
+            return None
+        rest = utterance.reading(sample.slot_types)[0] - utterance.unknown_stems()
+        carrier = sample.stems - self.function_stems - {slot_token(slot_type)}
+        if not rest <= sample.stems | self.function_stems or not carrier <= rest:
+            return None
+        # And the unknown words stand where the slot does: "ouch my calf is cramping" names nothing.
+        token = slot_token(slot_type)
+        around = {pair for pair in utterance.reading(sample.slot_types, slot_type)[1] if token in pair.split()}
+        return slot_type if around & sample.bigrams else None
 
     def _weight(self, token: str) -> float:
         if token in self.function_stems:

@@ -27,7 +27,10 @@ def normalise_utterance(utterance: str) -> str:
     for word in text.split():
         word = words_of.contractions.get(word, word)
         words.extend(word.replace("'s", "s").replace("'", "").split() if "{" not in word else [word])
-    words = [word for word in words if word not in words_of.fillers]
+    words = [
+        word for i, word in enumerate(words)
+        if word not in words_of.fillers or (i and words[i - 1] in words_of.fillers_kept_after.get(word, ()))
+    ]
     while words and words[0] in words_of.leading_fillers and len(words) > 1:
         words.pop(0)
     return " ".join(words)
@@ -90,7 +93,7 @@ def canonical_stems(text: str) -> list[str]:
     result: list[str] = []
     position = 0
     while position < len(words):
-        for size in (2, 1):
+        for size in (3, 2, 1):
             phrase = tuple(words[position:position + size])
             if len(phrase) == size and phrase in replacements:
                 result.extend(replacements[phrase])

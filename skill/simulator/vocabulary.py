@@ -30,6 +30,7 @@ class Vocabulary:
     """The lists of ``vocabulary.json``; the file says what each is for."""
 
     fillers: frozenset[str]
+    fillers_kept_after: Mapping[str, tuple[str, ...]]
     leading_fillers: frozenset[str]
     contractions: Mapping[str, str]
     irregular_plurals: Mapping[str, str]
@@ -37,6 +38,10 @@ class Vocabulary:
     function_words: tuple[str, ...]
     generic_carrier_words: frozenset[str]
     precedence_slot_types: Mapping[str, str]  # slot type -> "always" or "outside_domain", in order
+    open_slot_types: frozenset[str]
+    context_bound_values: tuple[str, ...]
+    context_words: tuple[str, ...]
+    context_breakers: tuple[str, ...]
     domain_words: frozenset[str]
     domain_body_parts: frozenset[str]
     negations: frozenset[str]
@@ -51,6 +56,7 @@ def vocabulary() -> Vocabulary:
     data = _read(VOCABULARY)
     return Vocabulary(
         fillers=frozenset(data["fillers"]),
+        fillers_kept_after={word: tuple(before) for word, before in data["fillers_kept_after"].items()},
         leading_fillers=frozenset(data["leading_fillers"]),
         contractions=dict(data["contractions"]),
         irregular_plurals=dict(data["irregular_plurals"]),
@@ -58,6 +64,10 @@ def vocabulary() -> Vocabulary:
         function_words=tuple(data["function_words"]),
         generic_carrier_words=frozenset(data["generic_carrier_words"]),
         precedence_slot_types=dict(data["precedence_slot_types"]),
+        open_slot_types=frozenset(data["open_slot_types"]),
+        context_bound_values=tuple(data["context_bound_values"]),
+        context_words=tuple(data["context_words"]),
+        context_breakers=tuple(data["context_breakers"]),
         domain_words=frozenset(data["domain_words"]),
         domain_body_parts=frozenset(data["domain_body_parts"]),
         negations=frozenset(data["negations"]),
