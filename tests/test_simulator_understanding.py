@@ -311,3 +311,12 @@ def test_the_evaluator_needs_a_corpus_folder(capsys, argv, message):
     assert exit_.value.code == 2
     err = capsys.readouterr().err
     assert err.startswith("usage: python -m skill.simulator.evaluate") and message in err
+
+
+def test_an_injury_or_stroke_signs_described_as_events_reach_the_emergency_answer():
+    understander = Understander.for_locale("en-US")
+    for utterance in ("i had a fall and now my calf keeps cramping", "i fell over and landed on my leg",
+                      "something popped in my thigh", "my leg won't work properly", "my face is drooping"):
+        assert understander.understand(utterance).intent == "EmergencyIntent", utterance
+    # A cramp described in everyday words is still a cramp.
+    assert understander.understand("my calf is all twisted up right now").intent == "CrampNowIntent"
