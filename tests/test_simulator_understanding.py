@@ -320,3 +320,10 @@ def test_an_injury_or_stroke_signs_described_as_events_reach_the_emergency_answe
         assert understander.understand(utterance).intent == "EmergencyIntent", utterance
     # A cramp described in everyday words is still a cramp.
     assert understander.understand("my calf is all twisted up right now").intent == "CrampNowIntent"
+
+
+def test_a_question_that_names_no_topic_is_not_about_another_topic(understander):
+    # "is {topic} serious" shares every other word, but names nothing else.
+    assert understander.understand("is it serious").intent == "SeeDoctorIntent"
+    assert understander.understand("why does my back hurt").intent == "OtherTopicIntent"
+    assert understander.understand("back please").intent == "AMAZON.PreviousIntent"

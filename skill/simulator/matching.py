@@ -262,7 +262,7 @@ class Matcher:
         utterance = self.spot(text)
         best_of: dict[str, Scored] = {}
         for sample in self.model.samples:
-            if sample.intent in ruled_out or not sample.carrier:
+            if sample.intent in ruled_out or not sample.carrier or self._leaves_its_subject_unsaid(utterance, sample):
                 continue
             scored = Scored(self.score(utterance, sample), sample, utterance)
             if sample.intent not in best_of or scored.score > best_of[sample.intent].score:
@@ -286,6 +286,20 @@ class Matcher:
             return False  # the intents for what is not leg cramps
         utterance_words = chosen.utterance.reading(chosen.sample.slot_types)[0]
         return bool(chosen.utterance.unknown) and not utterance_words & domain and bool(chosen.sample.stems & domain)
+
+    def _leaves_its_subject_unsaid(self, utterance: Utterance, sample: Sample) -> bool:
+        """A sample about a named topic (another one, or one the source lacks) when the utterance names none.
+
+        "is it serious" is no question about another topic, whatever "is {topic} serious"
+        shares with it. Symptoms are not such topics: a red flag described in words the
+        model lacks had better reach the emergency answer than none.
+        """
+        words = vocabulary()
+        subjects = sample.slot_types & frozenset(words.precedence_slot_types) & words.open_slot_types
+        if not subjects:
+            return False
+        named = any(utterance.spans_of(slot_type) for slot_type in subjects)
+        return not named and self._open_type(utterance, sample) is None
 
     def _precedence(self, best: Scored, candidates: Iterable[Scored]) -> Scored | None:
         """The closest sample, unless a precedence value it does not account for hands the utterance on."""
