@@ -38,18 +38,20 @@ log = logging.getLogger("skill")
 
 YES, NO, MAYBE = "YES", "NO", "MAYBE"
 
-# Every intent Alexa may route to the skill without its name, with the slots it needs.
-# The direct answers (one per content answer) need none; a cause's detail needs
-# the cause. The other intents answer only within a conversation (help, yes,
-# next, "the second one"), refuse (other health topics, topics the source
-# does not cover), or concern a possible emergency, which Alexa's own
-# handling serves better than a guess at a third-party skill: all NO.
 CAUSE_DETAIL = "CauseDetailIntent"
 
 
 @cache
 def name_free_intents() -> dict[str, tuple[str, ...]]:
-    """Intent -> the slots it must have filled, for every intent the skill claims name-free."""
+    """Intent -> the slots it must have filled, for every intent the skill claims name-free.
+
+    The direct answers (one per content answer) need none; a cause's detail
+    needs the cause. Every other intent is NO: it answers only within a
+    conversation (help, yes, next, "the second one"), refuses (other health
+    topics, topics the source does not cover), or concerns a possible
+    emergency, which Alexa's own handling serves better than a guess at a
+    third-party skill.
+    """
     topics = {entry.intent: () for entry in load_content(None).answers.values()}
     return {**topics, CAUSE_DETAIL: (CAUSE_SLOT,)}
 
@@ -81,7 +83,7 @@ class Verdict:
 def verdict(handler_input: HandlerInput) -> Verdict:
     """Whether the skill would answer the intent Alexa asks about, slot by slot."""
     intent = getattr(handler_input.request_envelope.request, "intent", None)
-    said = [name for name in (getattr(intent, "slots", None) or {}) if isinstance(name, str)]
+    said = list(getattr(intent, "slots", None) or {})
     required = name_free_intents().get(getattr(intent, "name", None) or "")
     if required is None:
         return Verdict(NO, {name: SlotVerdict(NO, NO) for name in said})

@@ -261,7 +261,8 @@ def test_every_ingress_phrase_reaches_its_intent_and_is_answered(skill: Send, lo
 # --- the simulator --------------------------------------------------------------------------
 
 
-def test_the_question_is_asked_outside_a_session_and_a_no_sends_nothing_more() -> None:
+def recording_device() -> tuple[VirtualDevice, list[dict[str, Any]]]:
+    """A device on the skill in process, and the list of every envelope it sends."""
     sent: list[dict[str, Any]] = []
     skill = build_skill()
 
@@ -269,11 +270,22 @@ def test_the_question_is_asked_outside_a_session_and_a_no_sends_nothing_more() -
         sent.append(envelope)
         return handle_envelope(skill, envelope)
 
-    turn = ask(VirtualDevice(recording), "why does my stomach cramp")
+    return VirtualDevice(recording), sent
+
+
+def test_the_question_is_asked_outside_a_session_and_a_no_sends_nothing_more() -> None:
+    device, sent = recording_device()
+    turn = ask(device, "why does my stomach cramp")
     assert [envelope["request"]["type"] for envelope in sent] == ["CanFulfillIntentRequest"]
     assert "session" not in sent[0]
     assert (turn.can_fulfill, turn.exchange, turn.speech) == ("NO", None, "")
     assert "Alexa sends the skill nothing more" in turn.as_text()
+
+
+def test_what_fits_no_intent_of_the_skill_is_not_asked_at_all() -> None:
+    device, sent = recording_device()
+    turn = ask(device, "what's the weather in paris")
+    assert (sent, turn.question, turn.exchange, turn.understood_as) == ([], None, None, "AMAZON.FallbackIntent")
 
 
 def test_a_name_free_utterance_must_not_name_the_skill(skill: Send) -> None:
@@ -324,7 +336,7 @@ def test_chat_takes_name_free_lines(monkeypatch: pytest.MonkeyPatch, capsys: pyt
     out, err = capsys.readouterr()
     assert "CanFulfillIntentRequest for PreventionIntent" in out and "[PreventionIntent]" in out
     assert "names the skill" in err  # said once; the chat carries on
-    assert "CanFulfillIntentRequest for AMAZON.FallbackIntent" in out and "Skill: NO" in out
+    assert "[name-free] no intent of the skill fits (AMAZON.FallbackIntent): Alexa does not ask it" in out
 
 
 # --- dialogs and ask dialog recordings -------------------------------------------------

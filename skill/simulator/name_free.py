@@ -1,8 +1,9 @@
 """Name-free requests, the way Alexa routes one ("Alexa, why do my legs cramp?").
 
 A launch phrase among the model's ingress points opens the skill. Anything
-else is understood through the model without the invocation name; Alexa
-asks the skill a CanFulfillIntentRequest about that intent (no session: the
+else is understood through the model without the invocation name; if it
+fits none of the skill's intents (the fallback) Alexa looks elsewhere, else
+it asks the skill a CanFulfillIntentRequest about that intent (no session: the
 asking has no effect on any) and, only when the verdict is YES, sends the
 intent as a one-shot request in a new session.
 
@@ -21,7 +22,7 @@ from typing import Any
 from skill.model import PACKAGE_DIR, model_path
 from skill.simulator import request_builder
 from skill.simulator.device import Exchange, VirtualDevice
-from skill.simulator.nlu import Interpretation
+from skill.simulator.nlu import FALLBACK, Interpretation
 from skill.simulator.text import normalise_utterance
 
 PREFIX = "name-free:"
@@ -38,7 +39,7 @@ class NameFreeTurn:
     utterance: str
     meaning: Interpretation
     ingress: str | None  # "LAUNCH" or the intent whose ingress phrase was said, else None
-    question: dict[str, Any] | None  # the CanFulfillIntentRequest envelope (None for a launch phrase)
+    question: dict[str, Any] | None  # the CanFulfillIntentRequest envelope (None: a launch phrase, or not asked)
     verdict: dict[str, Any] | None  # its response envelope
     exchange: Exchange | None  # the request Alexa sent on, and the answer
 
@@ -64,8 +65,10 @@ class NameFreeTurn:
         return self.exchange.session_open if self.exchange else False
 
     def as_text(self) -> str:
-        if self.question is None:
+        if self.ingress == "LAUNCH":
             lines = ["[name-free] a launch phrase (ingress point): Alexa opens the skill"]
+        elif self.question is None:
+            lines = [f"[name-free] no intent of the skill fits ({self.understood_as}): Alexa does not ask it"]
         else:
             lines = [f"[name-free] Alexa asks the skill: CanFulfillIntentRequest for {self._asked()}"]
             if self.ingress:
@@ -129,6 +132,8 @@ def ask(device: VirtualDevice, utterance: str) -> NameFreeTurn:
         return NameFreeTurn(utterance, meaning, "LAUNCH", None, None, exchange)
     meaning = understander.match(said, one_shot=True)
     intent = meaning.intent or ""
+    if intent == FALLBACK:  # Alexa looks for a skill whose model fits; this one's does not
+        return NameFreeTurn(utterance, meaning, None, None, None, None)
     question = request_builder.envelope(
         request_builder.can_fulfill_intent_request(intent, meaning.slots),
         locale=conversation.locale,
