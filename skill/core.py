@@ -15,7 +15,7 @@ from ask_sdk_core.skill import CustomSkill, SkillConfiguration
 from ask_sdk_core.skill_builder import SkillBuilder
 from ask_sdk_model import RequestEnvelope
 
-from skill import handlers
+from skill import handlers, name_free
 from skill.envelope import InvalidEnvelope, WrongSkill, check_application_id, check_envelope
 from skill.serialization import EnvelopeSerializer
 
@@ -49,9 +49,11 @@ def build_skill(skill_id: str | None = None) -> LegCrampSkill:
     builder.add_request_handler(handlers.AnswerHandler("IntentRequest", handlers.intent_answer))
     builder.add_request_handler(handlers.AnswerHandler("LaunchRequest", handlers.welcome))
     builder.add_request_handler(handlers.SessionEndedHandler())
+    builder.add_request_handler(name_free.CanFulfillHandler())
     builder.add_request_handler(handlers.OtherRequestHandler())
     builder.add_global_request_interceptor(handlers.OwnSessionState())
     builder.add_global_request_interceptor(handlers.LogRequest())
+    builder.add_exception_handler(name_free.QuietVerdict())  # before the apology: a verdict is never spoken
     builder.add_exception_handler(handlers.SpokenApology())
     skill = LegCrampSkill(builder.skill_configuration, skill_id or None)
     skill.serializer = EnvelopeSerializer()

@@ -22,7 +22,6 @@ from ask_sdk_core.utils import (
     get_intent_name,
     get_locale,
     get_request_type,
-    get_slot,
     is_new_session,
     is_request_type,
 )
@@ -97,7 +96,9 @@ class Turn:
         Alexa resolves custom slot values itself; a hand-made request's words
         are matched against the content's names and synonyms instead.
         """
-        slot = get_slot(self.handler_input, name)
+        # Read from the request's intent, not get_slot: a CanFulfillIntentRequest carries one too.
+        intent = getattr(self.handler_input.request_envelope.request, "intent", None)
+        slot = (getattr(intent, "slots", None) or {}).get(name)
         if slot is None or not slot.value:
             return None, None, False
         authorities = getattr(slot.resolutions, "resolutions_per_authority", None) or []
@@ -272,7 +273,7 @@ class SessionEndedHandler(AbstractRequestHandler):
 
 class OtherRequestHandler(AbstractRequestHandler):
     """Requests the skill has nothing to say to (System.ExceptionEncountered,
-    CanFulfillIntentRequest, AudioPlayer events): an empty response, no speech."""
+    AudioPlayer events): an empty response, no speech."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return True

@@ -81,3 +81,19 @@ def test_an_unreachable_url_is_a_clear_error():
     )
     assert result.returncode == 2
     assert result.stderr.startswith("ask: cannot reach http://127.0.0.1:9/")
+
+
+def test_signed_ask_name_free_shows_the_verdict_then_the_answer(production_server, sign_dir):
+    result = simulate(production_server, "ask", "--name-free", "how can i avoid leg cramps", "--sign", str(sign_dir))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "[name-free] Alexa asks the skill: CanFulfillIntentRequest for PreventionIntent"
+    assert "Skill: YES" in lines and "[PreventionIntent]" in lines and lines[-1] == "(session ended)"
+
+
+def test_an_ask_dialog_recording_replays_over_signed_http(production_server, sign_dir):
+    recording = ROOT / "tests" / "dialogs" / "recorded" / "ask_dialog.json"
+    result = simulate(production_server, "replay", str(recording), "--sign", str(sign_dir))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Card: Nerve Compression" in result.stdout
+    assert result.stdout.splitlines()[-1] == f"ok: {recording}: 4 steps"

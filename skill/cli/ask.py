@@ -16,6 +16,9 @@ def register(commands: Commands) -> None:
     sub.add_argument("utterance", help='what you would say, e.g. "ask leg cramp guide why do my legs cramp"')
     sub.add_argument("--session", metavar="FILE", help="keep the session in FILE across calls")
     sub.add_argument("--json", action="store_true", help='print {"request": ..., "response": ...}')
+    sub.add_argument("--name-free", action="store_true",
+                     help="say it without the skill's name: show Alexa's CanFulfillIntentRequest, the verdict, "
+                     "and the answer if the verdict is YES")
     targets.add_target_options(sub, voice=True, locale_default=f"the --session file's, else {DEFAULT_LOCALE}")
 
 
@@ -23,6 +26,7 @@ def ask(args: argparse.Namespace) -> int:
     """One turn of conversation; with --session FILE the session lives on in FILE."""
     from pathlib import Path
 
+    from skill.simulator import name_free
     from skill.simulator.device import check_session_path
     from skill.simulator.request_builder import DEFAULT_LOCALE
     from skill.simulator.transports import TransportError
@@ -38,7 +42,7 @@ def ask(args: argparse.Namespace) -> int:
             # The locale: --locale if given, else the session's, else the default.
             device.load_session(session, restore_locale=not explicit_locale)
             args.locale = device.locale
-        turn = device.say(args.utterance)
+        turn = name_free.ask(device, args.utterance) if args.name_free else device.say(args.utterance)
     except (TransportError, ValueError) as error:
         return fail(f"ask: {error}")
     unsaved = None

@@ -19,6 +19,7 @@ def register(commands: Commands) -> None:
 
 def chat(args: argparse.Namespace) -> int:
     """A conversation at the prompt: each line is what you say."""
+    from skill.simulator import name_free
     from skill.simulator.request_builder import DEFAULT_LOCALE
     from skill.simulator.transports import TransportError
 
@@ -28,6 +29,7 @@ def chat(args: argparse.Namespace) -> int:
     except TransportError as error:
         return fail(f"chat: {error}")
     print('Say something to Alexa, for example "open leg cramp guide". Ctrl-D leaves.')
+    print('"name-free: why do my legs cramp" asks without the skill\'s name, as Alexa would route it.')
     while True:
         try:
             line = input("you> ").strip()
@@ -37,8 +39,8 @@ def chat(args: argparse.Namespace) -> int:
         if not line:
             continue
         try:
-            turn = device.say(line)
-        except TransportError as error:
+            turn = name_free.say(device, line)  # "name-free: ..." as Alexa routes it, else as said
+        except (TransportError, name_free.NamesTheSkill) as error:
             print(f"chat: {error}", file=sys.stderr)
             continue
         print(turn.as_text())

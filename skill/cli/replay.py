@@ -13,7 +13,8 @@ def register(commands: Commands) -> None:
     from skill.simulator.request_builder import DEFAULT_LOCALE
 
     sub = add_command(commands, "replay", replay, "play dialog test files (YAML) and check every answer")
-    sub.add_argument("dialogs", nargs="+", metavar="DIALOG.yaml")
+    sub.add_argument("dialogs", nargs="+", metavar="DIALOG.yaml",
+                     help="dialog files, or the JSON replay files that `ask dialog` records")
     targets.add_target_options(sub, voice=False, locale_default=f"each dialog's own, else {DEFAULT_LOCALE}")
 
 
@@ -32,7 +33,9 @@ def replay(args: argparse.Namespace) -> int:
     for name in args.dialogs:
         try:
             dialog = load_dialog(Path(name))
-            mismatch = play(dialog, transport, skill_id=args.skill_id, locale=args.locale)
+            # A recording of `ask dialog` expects nothing: its turns are shown as chat shows them.
+            shown = (lambda said, turn: print(f"you> {said}\n{turn.as_text()}")) if dialog.recorded else None
+            mismatch = play(dialog, transport, skill_id=args.skill_id, locale=args.locale, on_turn=shown)
         except (DialogError, TransportError) as error:
             return fail(f"replay: {error}")
         if mismatch is not None:

@@ -3,7 +3,7 @@
 ``python -m skill.model.build`` rewrites
 ``interaction_model/interactionModels/custom/<locale>.json`` for each locale
 the skill answers, from ``skill/model/samples.yaml`` (invocation name, intents,
-samples) and the content (every custom slot type's values and synonyms,
+samples, name-free ingress points) and the content (every custom slot type's values and synonyms,
 from the content list ``samples.yaml`` names for it). ``--check`` writes nothing and exits 1 when a file is stale.
 """
 
@@ -45,18 +45,33 @@ def build_model(source: dict[str, Any], content: Content) -> dict[str, Any]:
         built["samples"] = list(intent.get("samples") or [])
         intents.append(built)
     types = [slot_type(name, content_list, content) for name, content_list in source["slot_types"].items()]
-    return {
-        "interactionModel": {
-            "languageModel": {
-                "invocationName": source["invocation_name"],
-                "intents": intents,
-                "types": types,
-                "modelConfiguration": {
-                    "fallbackIntentSensitivity": {"level": source["fallback_intent_sensitivity"]},
-                },
-            }
+    built_model: dict[str, Any] = {
+        "languageModel": {
+            "invocationName": source["invocation_name"],
+            "intents": intents,
+            "types": types,
+            "modelConfiguration": {
+                "fallbackIntentSensitivity": {"level": source["fallback_intent_sensitivity"]},
+            },
         }
     }
+    if source.get("name_free"):
+        built_model["_nameFreeInteraction"] = name_free_interaction(source["name_free"])
+    return {"interactionModel": built_model}
+
+
+def name_free_interaction(name_free: dict[str, Any]) -> dict[str, Any]:
+    """The ingress points of Amazon's Name-free Interaction Toolkit: the launch phrases, then each intent's."""
+    points: list[dict[str, Any]] = []
+    if name_free.get("launch"):
+        points.append({"type": "LAUNCH", "sampleUtterances": _raw_text(name_free["launch"])})
+    for intent, phrases in (name_free.get("intents") or {}).items():
+        points.append({"type": "INTENT", "name": intent, "sampleUtterances": _raw_text(phrases)})
+    return {"ingressPoints": points}
+
+
+def _raw_text(phrases: list[str]) -> list[dict[str, str]]:
+    return [{"format": "RAW_TEXT", "value": phrase} for phrase in phrases]
 
 
 def built_files(package_dir: Path = PACKAGE_DIR, source_path: Path = SAMPLES_PATH) -> dict[Path, str]:

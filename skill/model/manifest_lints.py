@@ -2,7 +2,9 @@
 
 Each locale's listing needs that locale's model; its example phrases open
 the skill, then ask it something a sample says, and every phrase its
-description quotes reaches one intent.
+description quotes reaches one intent. The interfaces are declared once
+each, and include CanFulfillIntentRequest, which the skill answers
+(``skill.name_free``): without it Alexa never asks.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from skill.model.matching import QUOTED, phrase_problem
 from skill.model.package_files import Checker, Document, Model
 
 LISTINGS = ("manifest", "publishingInformation", "locales")
+INTERFACES = ("manifest", "apis", "custom", "interfaces")
+CAN_FULFILL = "CAN_FULFILL_INTENT_REQUEST"
 
 
 def check_manifest(checker: Checker, manifest: Document, models: dict[str, Model]) -> None:
@@ -36,6 +40,22 @@ def check_manifest(checker: Checker, manifest: Document, models: dict[str, Model
     for locale in models:
         if locale not in locales:
             checker.add(manifest.shown, LISTINGS, f"no listing for {locale}, which has a model")
+    _check_interfaces(checker, manifest)
+
+
+def _check_interfaces(checker: Checker, manifest: Document) -> None:
+    interfaces = manifest.data["manifest"]["apis"]["custom"].get("interfaces", [])
+    declared: list[object] = []
+    for index, interface in enumerate(interfaces):
+        kind = interface.get("type") if isinstance(interface, dict) else None
+        if not isinstance(kind, str):
+            checker.add(manifest.shown, (*INTERFACES, index), 'an interface is an object with its "type"')
+        elif kind in declared:
+            checker.add(manifest.shown, (*INTERFACES, index), f"interface {kind} is declared twice")
+        declared.append(kind)
+    if CAN_FULFILL not in declared:
+        message = f"no {CAN_FULFILL}: the skill answers CanFulfillIntentRequest, but Alexa asks only skills with it"
+        checker.add(manifest.shown, INTERFACES, message)
 
 
 def _example_phrase_problem(index: int, phrase: str, model: Model) -> str | None:

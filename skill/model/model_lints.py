@@ -1,8 +1,8 @@
 """What a schema cannot say about the interaction models: Alexa's rules and the skill's contract.
 
 ``check_models`` reads each locale's model, lints it (invocation name,
-intents, samples, slot types and values, the content's causes, the handled
-intents) and checks that every locale says what the reference locale says.
+intents, samples, slot types and values, name-free ingress points, the
+content's causes, the handled intents) and checks that every locale says what the reference locale says.
 Each lint yields ``(field, message)``, the field a path of keys and indexes
 into the model file.
 """
@@ -14,7 +14,7 @@ import string
 from collections.abc import Collection, Iterator
 from typing import Any
 
-from skill.content import SUPPORTED_LOCALES, Content
+from skill.content import SUPPORTED_LOCALES, Content, normalise_phrase
 from skill.model import CAUSE_TYPE, model_locales, model_path
 from skill.model.matching import SLOT, ModelMatcher
 from skill.model.package_files import LANGUAGE_MODEL, Checker, Model, language_model
@@ -40,6 +40,11 @@ SLOT_REFERENCE = re.compile(r"\{[A-Za-z_]+\}")
 SAMPLE_WORD = re.compile(f"{SPOKEN_WORD.pattern}|{SLOT_REFERENCE.pattern}")
 SPOKEN_CHARACTERS = frozenset(string.ascii_lowercase + "' ")
 UPPER_CASE = frozenset(string.ascii_uppercase)
+
+# Amazon's Name-free Interaction Toolkit: where the ingress points sit, and how many phrases each may have.
+NAME_FREE = ("interactionModel", "_nameFreeInteraction")
+INGRESS_POINTS = (*NAME_FREE, "ingressPoints")
+MAX_INGRESS_PHRASES = 5
 
 
 def check_models(
@@ -68,6 +73,7 @@ def check_models(
             _intent_problems(model),
             _sample_problems(model, models[locale].matcher),
             _slot_type_problems(model),
+            _ingress_problems(document.data, model, models[locale].matcher),
         ]
         if handled_intents is not None:
             lints.append(_handler_problems(model, handled_intents))
@@ -228,6 +234,81 @@ def _cause_value_problems(model: dict[str, Any], content: Content) -> Iterator[L
                 yield (*LANGUAGE_MODEL, "types", t, "values"), f'no value for the content\'s cause "{cause_id}"'
 
 
+def _ingress_problems(data: dict[str, Any], model: dict[str, Any], matcher: ModelMatcher) -> Iterator[Lint]:
+    """Ingress points as the toolkit takes them, each phrase reaching what its point says it reaches."""
+    points = data[NAME_FREE[0]].get(NAME_FREE[1], {}).get(INGRESS_POINTS[2], [])
+    intents = {intent["name"]: intent for intent in model["intents"]}
+    named: set[str | None] = set()
+    said_by: dict[str, str] = {}
+    for p, point in enumerate(points):
+        where = (*INGRESS_POINTS, p)
+        name = point.get("name")
+        label = "the launch point" if point["type"] == "LAUNCH" else name or "an intent point"
+        yield from _ingress_point_problems(point, where, intents, named)
+        named.add(name if point["type"] == "INTENT" else None)
+        utterances = point["sampleUtterances"]
+        if len(utterances) > MAX_INGRESS_PHRASES:
+            yield (*where, "sampleUtterances"), (
+                f"{len(utterances)} phrases for {label}; the toolkit takes at most {MAX_INGRESS_PHRASES}"
+            )
+        for u, utterance in enumerate(utterances):
+            at = (*where, "sampleUtterances", u, "value")
+            phrase = utterance["value"]
+            message = _ingress_phrase_problem(phrase, point["type"], intents.get(name), matcher)
+            key = _sample_key(phrase)
+            if message is None and key in said_by:
+                message = f'ingress phrase "{phrase}" is also a phrase of {said_by[key]}'
+            said_by.setdefault(key, label)
+            if message:
+                yield at, message
+
+
+def _ingress_point_problems(
+    point: dict[str, Any], where: Field, intents: dict[str, Any], named: set[str | None]
+) -> Iterator[Lint]:
+    """A LAUNCH point has no name and comes once; an INTENT point names a custom intent of the model, once."""
+    name = point.get("name")
+    if point["type"] == "LAUNCH":
+        if name is not None:
+            yield (*where, "name"), f'a LAUNCH ingress point names no intent (it has "{name}")'
+        if None in named:
+            yield where, "a second LAUNCH ingress point; put all launch phrases in one"
+        return
+    if name is None:
+        yield where, "an INTENT ingress point needs the name of its intent"
+    elif name.startswith("AMAZON."):
+        yield (*where, "name"), f"ingress points are for the skill's own intents, not {name}"
+    elif name not in intents:
+        yield (*where, "name"), f'ingress point for "{name}", which is not an intent of the model'
+    elif name in named:
+        yield (*where, "name"), f"a second ingress point for {name}; put all its phrases in one"
+
+
+def _ingress_phrase_problem(
+    phrase: str, kind: str, intent: dict[str, Any] | None, matcher: ModelMatcher
+) -> str | None:
+    """A spoken phrase without slots; an intent's is one of its samples, a launch phrase nobody's."""
+    if SLOT_REFERENCE.search(phrase):
+        return f'ingress phrase "{phrase}" has a slot; ingress phrases have none'
+    message = spoken_text_problem(phrase, "ingress phrase")
+    if message:
+        return message
+    reached = sorted({match.intent for match in matcher.match(phrase)})
+    if kind == "LAUNCH":
+        if reached:
+            return f'launch phrase "{phrase}" is a sample of {", ".join(reached)}, so it would not open the skill'
+        return None
+    if intent is None:  # the point's own problem is named already
+        return None
+    own = {normalise_phrase(sample) for sample in intent["samples"] if not SLOT.search(sample)}
+    if normalise_phrase(phrase) not in own:
+        return f'ingress phrase "{phrase}" is not a sample of {intent["name"]}'
+    others = [name for name in reached if name != intent["name"]]
+    if others:
+        return f'ingress phrase "{phrase}" of {intent["name"]} is also said by samples of {", ".join(others)}'
+    return None
+
+
 def _handler_problems(model: dict[str, Any], handled: Collection[str]) -> Iterator[Lint]:
     """Every intent has a handler, and every handler an intent."""
     names = [intent["name"] for intent in model["intents"]]
@@ -245,10 +326,13 @@ def _check_locales_agree(checker: Checker, models: dict[str, Model]) -> None:
         return
     reference = REFERENCE_LOCALE if REFERENCE_LOCALE in models else next(iter(models))
     ours = models[reference].language_model
+    ingress = models[reference].document.data[NAME_FREE[0]].get(NAME_FREE[1])
     for locale, model in models.items():
         if locale != reference:
             for field, message in _locale_differences(model.language_model, ours, reference):
                 checker.add(model.document.shown, field, message)
+            if model.document.data[NAME_FREE[0]].get(NAME_FREE[1]) != ingress:
+                checker.add(model.document.shown, NAME_FREE, f"name-free ingress points differ from {reference}")
 
 
 def _locale_differences(model: dict[str, Any], reference: dict[str, Any], ref: str) -> Iterator[Lint]:

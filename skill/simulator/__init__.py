@@ -24,6 +24,8 @@ Talking to the skill:
   signed), through the Lambda entry point;
 - ``device``: the ``VirtualDevice`` that understands and sends each utterance,
   and keeps a session in a file between ``ask`` calls;
-- ``replay``: dialog files played and checked step by step;
+- ``name_free``: requests said without the skill's name, as Alexa routes them
+  (CanFulfillIntentRequest first, the intent only on YES);
+- ``replay``: dialog files (and ``ask dialog`` recordings) played and checked step by step;
 - ``voice``: answers spoken (or written to a WAV file) with espeak-ng.
 """

@@ -65,6 +65,11 @@ def intent_request(name: str, slots: dict[str, dict[str, Any]] | None = None) ->
     }
 
 
+def can_fulfill_intent_request(name: str, slots: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """What Alexa asks before routing a name-free request to the skill (send it outside a session)."""
+    return {"type": "CanFulfillIntentRequest", "intent": {"name": name, "slots": slots or {}}}
+
+
 def session_ended_request(reason: str = "USER_INITIATED") -> dict[str, Any]:
     return {"type": "SessionEndedRequest", "reason": reason}
 

@@ -82,6 +82,10 @@ def check_answer(status: int, data: bytes, sent: Any = None) -> None:
     if isinstance(sent, dict) and isinstance(sent.get("request"), dict) \
             and sent["request"].get("type") == "SessionEndedRequest":
         assert "outputSpeech" not in answer["response"], "SessionEndedRequest gets no speech"
+    if isinstance(sent, dict) and isinstance(sent.get("request"), dict) \
+            and sent["request"].get("type") == "CanFulfillIntentRequest":
+        assert set(answer["response"]) == {"canFulfillIntent"}, "a CanFulfillIntentRequest gets its verdict alone"
+        assert "sessionAttributes" not in answer, "a CanFulfillIntentRequest changes no session"
 
 
 # --- what arrives ---------------------------------------------------------------------------
@@ -140,6 +144,8 @@ requests = st.one_of(
     st.just(request_builder.launch_request()),
     st.builds(request_builder.intent_request, st.sampled_from(sorted(handlers.INTENT_ANSWERS)), slots()),
     st.builds(request_builder.intent_request, names, slots()),  # intents the skill does not know
+    st.builds(request_builder.can_fulfill_intent_request, st.sampled_from(sorted(handlers.INTENT_ANSWERS)) | names,
+              slots()),
     st.builds(
         request_builder.session_ended_request, st.sampled_from(["USER_INITIATED", "ERROR", "EXCEEDED_MAX_REPROMPTS"])
     ),
