@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,10 +44,22 @@ class Exchange:
     def session_open(self) -> bool:
         return self.response.get("response", {}).get("shouldEndSession") is False
 
+    @property
+    def screens(self) -> list[dict[str, Any]]:
+        """The RenderDocument directives of the response (a skill sends at most one)."""
+        directives = self.response.get("response", {}).get("directives") or []
+        return [item for item in directives if isinstance(item, dict) and item.get("type") == RENDER_DOCUMENT]
+
+    @property
+    def screen(self) -> dict[str, Any] | None:
+        return self.screens[0] if self.screens else None
+
     def as_text(self) -> str:
         lines = [f"[{self.understood_as}]", f"Alexa: {self.speech or '(nothing)'}"]
         if self.card:
             lines.append(f"Card: {self.card.get('title', '')}: {self.card.get('content', '')}")
+        if self.screen:
+            lines.extend(screen_lines(self.screen))
         lines.append("(microphone open)" if self.session_open else "(session ended)")
         return "\n".join(lines)
 
@@ -54,15 +68,25 @@ class Exchange:
 
 
 class VirtualDevice:
-    """Holds one conversation with the skill, understanding what is typed."""
+    """Holds one conversation with the skill, understanding what is typed.
+
+    With ``screen`` (a name in ``SCREEN_DEVICES``) it is a device with APL: its
+    requests say so, it keeps the document last rendered, and ``touch``
+    presses an item of the list on it.
+    """
 
     def __init__(
         self,
         transport: Transport,
         locale: str = request_builder.DEFAULT_LOCALE,
         skill_id: str = request_builder.DEFAULT_SKILL_ID,
+        screen: str | None = None,
     ) -> None:
-        self.conversation = Conversation(transport, locale, skill_id)
+        if screen is not None and screen not in SCREEN_DEVICES:
+            raise ValueError(f"no screen device {screen!r}; choose one of {', '.join(SCREEN_DEVICES)}")
+        self.screen = SCREEN_DEVICES[screen] if screen else None
+        self.displayed: dict[str, Any] | None = None  # the RenderDocument directive on screen
+        self.conversation = Conversation(self._device_transport(transport), locale, skill_id)
         self.understander = Understander.for_locale(locale)
 
     def say(self, utterance: str) -> Exchange:
@@ -70,7 +94,42 @@ class VirtualDevice:
         if meaning.request_type == "LaunchRequest" or meaning.one_shot:
             self.conversation.session = None  # invoking the skill starts a new session
         response = self.conversation.send(meaning.request())
-        return Exchange(utterance, meaning, self.conversation.last_request or {}, response)
+        return self._exchange(utterance, meaning, response)
+
+    def touch(self, number: int) -> Exchange:
+        """Press item ``number`` (from 1) of the list on screen, as a finger would."""
+        if self.displayed is None:
+            raise ValueError("nothing is on screen to touch")
+        items = self.displayed.get("datasources", {}).get(DATA_SOURCE, {}).get("items") or []
+        if not 1 <= number <= len(items):
+            shown = f"items 1 to {len(items)}" if items else "no list"
+            raise ValueError(f"no item {number} on screen (it shows {shown})")
+        request = {
+            "type": USER_EVENT,
+            "token": self.displayed.get("token"),
+            "arguments": press_arguments(self.displayed["document"], items[number - 1], number - 1),
+            "source": {"type": "TouchWrapper", "handler": "Press", "id": "", "value": False},
+            "components": {},
+        }
+        response = self.conversation.send(request)
+        return self._exchange(f"(touch {number})", Interpretation(USER_EVENT), response)
+
+    def _exchange(self, utterance: str, meaning: Interpretation, response: dict[str, Any]) -> Exchange:
+        exchange = Exchange(utterance, meaning, self.conversation.last_request or {}, response)
+        if exchange.screen is not None:
+            self.displayed = exchange.screen
+        return exchange
+
+    def _device_transport(self, transport: Transport) -> Transport:
+        """The transport, with this device's screen (if any) stated in each request it sends."""
+
+        def send(envelope: dict[str, Any]) -> dict[str, Any]:
+            if self.screen is not None:
+                # In place, so the request kept as the conversation's last is the one sent.
+                self.screen.describe(envelope, self.displayed)
+            return transport(envelope)
+
+        return send
 
     def hang_up(self) -> dict[str, Any] | None:
         """What a device sends when the user walks away from an open session."""
@@ -111,6 +170,104 @@ class VirtualDevice:
     @property
     def locale(self) -> str:
         return self.conversation.locale
+
+
+@dataclass(frozen=True)
+class ScreenDevice:
+    """A device with APL, as its requests describe it (``context.Viewport``)."""
+
+    name: str
+    shape: str  # RECTANGLE or ROUND
+    pixel_width: int
+    pixel_height: int
+    dpi: int
+    mode: str = "HUB"  # HUB or TV
+
+    def describe(self, envelope: dict[str, Any], displayed: dict[str, Any] | None) -> None:
+        """Say in ``envelope`` that the device has APL, its viewport, and what it shows."""
+        context = envelope.setdefault("context", {})
+        device = context.setdefault("System", {}).setdefault("device", {})
+        device.setdefault("supportedInterfaces", {})[APL_INTERFACE] = {"runtime": {"maxVersion": APL_VERSION}}
+        context["Viewport"] = {
+            "experiences": [{"canRotate": False, "canResize": False}],
+            "mode": self.mode,
+            "shape": self.shape,
+            "pixelWidth": self.pixel_width,
+            "pixelHeight": self.pixel_height,
+            "currentPixelWidth": self.pixel_width,
+            "currentPixelHeight": self.pixel_height,
+            "dpi": self.dpi,
+            "touch": [] if self.mode == "TV" else ["SINGLE"],
+            "keyboard": ["DIRECTION"] if self.mode == "TV" else [],
+        }
+        if displayed is not None:
+            context[APL_INTERFACE] = {"token": displayed.get("token"), "version": APL_VERSION}
+
+
+RENDER_DOCUMENT = "Alexa.Presentation.APL.RenderDocument"
+USER_EVENT = "Alexa.Presentation.APL.UserEvent"
+APL_INTERFACE = "Alexa.Presentation.APL"
+APL_VERSION = "2024.2"
+DATA_SOURCE = "screen"  # the one data source the skill's documents read
+# The viewports the manifest declares, one device each (sizes in pixels; dp = px * 160 / dpi).
+SCREEN_DEVICES = {
+    device.name: device
+    for device in (
+        ScreenDevice("hub", "RECTANGLE", 1280, 800, 160),  # Echo Show 8: hubLandscapeLarge
+        ScreenDevice("medium", "RECTANGLE", 1024, 600, 160),  # Echo Show (1st gen): hubLandscapeMedium
+        ScreenDevice("small", "RECTANGLE", 960, 480, 160),  # Echo Show 5: hubLandscapeSmall
+        ScreenDevice("round", "ROUND", 480, 480, 160),  # Echo Spot: hubRoundSmall
+        ScreenDevice("tv", "RECTANGLE", 1920, 1080, 320, mode="TV"),  # Fire TV: tvLandscapeXLarge
+    )
+}
+_BOUND = re.compile(r"\$\{\s*(data\.\w+|index)\s*\}")
+
+
+def press_arguments(document: dict[str, Any], item: dict[str, Any], index: int) -> list[Any]:
+    """The arguments the document's SendEvent sends for a list item: its ``${data.x}``
+    and ``${index}`` bound as the device would bind them."""
+    command = _find_send_event(document)
+    if command is None:
+        raise ValueError("the document on screen sends no event when touched")
+
+    def bind(argument: Any) -> Any:
+        if not isinstance(argument, str):
+            return argument
+        whole = _BOUND.fullmatch(argument)
+        if whole:  # a value on its own keeps its type, as in APL
+            return _bound(whole.group(1), item, index)
+        return _BOUND.sub(lambda match: str(_bound(match.group(1), item, index)), argument)
+
+    return [bind(argument) for argument in command.get("arguments", [])]
+
+
+def _bound(name: str, item: dict[str, Any], index: int) -> Any:
+    return index if name == "index" else item.get(name.removeprefix("data."))
+
+
+def _find_send_event(node: Any) -> dict[str, Any] | None:
+    if isinstance(node, dict):
+        if node.get("type") == "SendEvent":
+            return node
+        children: Any = node.values()
+    elif isinstance(node, list):
+        children = node
+    else:
+        return None
+    for child in children:
+        found = _find_send_event(child)
+        if found is not None:
+            return found
+    return None
+
+
+def screen_lines(directive: dict[str, Any]) -> list[str]:
+    """What a screen shows, in a few lines: which document, its title, the list on it."""
+    data = directive.get("datasources", {}).get(DATA_SOURCE, {})
+    lines = [f"Screen ({directive.get('token')}): {html.unescape(data.get('title', ''))}"]
+    for number, item in enumerate(data.get("items") or [], start=1):
+        lines.append(f"  {number}. {html.unescape(item.get('title', ''))}")
+    return lines
 
 
 def check_session_path(path: Path) -> None:

@@ -1,0 +1,94 @@
+"""Which screen an answer gets, and its data: the documents hold layout only.
+
+The documents (``documents/*.json``) are read on first use, so a device
+without a screen never pays for them; every word they show comes from the
+content, through the one data source, ``screen``.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from skill.answers import ANSWER_PREFIX, Answer
+from skill.content import Content
+
+DOCUMENTS_DIR = Path(__file__).resolve().parent / "documents"
+WELCOME, CAUSES, DETAIL = "welcome", "causes", "detail"
+SCREENS = (WELCOME, CAUSES, DETAIL)
+# The first argument of the SendEvent a touched cause sends; the second is its id.
+CAUSE_EVENT = "cause"
+DATA_SOURCE = "screen"
+
+
+@dataclass(frozen=True)
+class Screen:
+    """One screen to send: the document's name (also the directive's token) and its data."""
+
+    name: str
+    data: dict[str, Any]
+
+    @property
+    def datasources(self) -> dict[str, Any]:
+        return {DATA_SOURCE: self.data}
+
+
+def screen_for(content: Content, answer: Answer) -> Screen | None:
+    """The screen for a content answer; None for a prompt, a goodbye or an apology.
+
+    Content answers are the ones with a card, and the welcome, which has none
+    and is known by its words.
+    """
+    if answer.subject == f"{ANSWER_PREFIX}causes":
+        return causes_screen(content)
+    if answer.card_title is not None:
+        # Answers about the article carry a subject; the emergency advice is the skill's own.
+        source = content.screens["source"] if answer.subject is not None else ""
+        return Screen(DETAIL, _shown({"title": answer.card_title, "text": answer.text, "source": source}))
+    if answer.text in content.variants("welcome"):
+        return Screen(WELCOME, _shown({"title": content.skill_name, "text": answer.text, "source": content.screens["source"]}))
+    return None
+
+
+def causes_screen(content: Content) -> Screen:
+    entry = content.answers["causes"]
+    items = [{"id": cause.id, "title": cause.title, "summary": cause.summary} for cause in content.causes]
+    data = {
+        "title": entry.title,
+        "text": entry.text,
+        "items": [_shown(item) for item in items],
+        # The screen shows the advice in its first wording; speech rotates them.
+        "note": content.text("seek_care"),
+        "hint": content.screens["touch_hint"],
+    }
+    return Screen(CAUSES, _shown(data))
+
+
+def _shown(data: dict[str, Any]) -> dict[str, Any]:
+    """Text for an APL Text component, which reads & and < as markup."""
+    return {key: html.escape(value, quote=False) if isinstance(value, str) else value for key, value in data.items()}
+
+
+def document(name: str) -> dict[str, Any]:
+    """The APL document ``name``, with the viewport resources every screen shares.
+
+    Cached and shared between responses: nothing may change it (the SDK's
+    serializer copies it into each response).
+    """
+    return _document(name)
+
+
+@lru_cache(maxsize=len(SCREENS))
+def _document(name: str) -> dict[str, Any]:
+    if name not in SCREENS:
+        raise KeyError(f"no screen named {name!r}")
+    loaded: dict[str, Any] = _read(f"{name}.json")
+    return {**loaded, "resources": _read("viewports.json")["resources"]}
+
+
+def _read(filename: str) -> Any:
+    return json.loads((DOCUMENTS_DIR / filename).read_text(encoding="utf-8"))
