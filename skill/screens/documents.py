@@ -50,7 +50,8 @@ def screen_for(content: Content, answer: Answer) -> Screen | None:
         source = content.screens["source"] if answer.subject is not None else ""
         return Screen(DETAIL, _shown({"title": answer.card_title, "text": answer.text, "source": source}))
     if answer.text in content.variants("welcome"):
-        return Screen(WELCOME, _shown({"title": content.skill_name, "text": answer.text, "source": content.screens["source"]}))
+        welcome = {"title": content.skill_name, "text": answer.text, "source": content.screens["source"]}
+        return Screen(WELCOME, _shown(welcome))
     return None
 
 
