@@ -478,6 +478,10 @@ def test_ask_on_a_screen_says_which_screen_and_writes_it_for_the_authoring_tool(
     assert set(written) == {"document", "datasources"}  # the authoring tool's import format
     assert written["document"] == documents.document(documents.CAUSES)
     assert [item["id"] for item in written["datasources"]["screen"]["items"]] == [c.id for c in CONTENT.causes]
+    # The validator reads the same file, as a person checking a screen would run it.
+    checked = subprocess.run([*validator_command(), str(exported)], capture_output=True, text=True, timeout=300)
+    assert checked.returncode == 0, checked.stderr
+    assert json.loads(checked.stdout) == {str(exported): []}
 
 
 @pytest.mark.slow  # python -m skill in a subprocess

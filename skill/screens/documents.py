@@ -7,7 +7,6 @@ content, through the one data source, ``screen``.
 
 from __future__ import annotations
 
-import html
 import json
 from dataclasses import dataclass
 from functools import lru_cache
@@ -71,7 +70,12 @@ def causes_screen(content: Content) -> Screen:
 
 def _shown(data: dict[str, Any]) -> dict[str, Any]:
     """Text for an APL Text component, which reads & and < as markup."""
-    return {key: html.escape(value, quote=False) if isinstance(value, str) else value for key, value in data.items()}
+    return {key: _escaped(value) if isinstance(value, str) else value for key, value in data.items()}
+
+
+def _escaped(text: str) -> str:
+    # By hand: the html module's import (its entity table) would cost every cold start about 1.5 ms.
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def document(name: str) -> dict[str, Any]:

@@ -24,6 +24,7 @@ Talking to the skill:
   signed), through the Lambda entry point;
 - ``device``: the ``VirtualDevice`` that understands and sends each utterance,
   and keeps a session in a file between ``ask`` calls;
+- ``screen``: the screen devices (APL) it can be, and a touch on one;
 - ``replay``: dialog files played and checked step by step;
 - ``voice``: answers spoken (or written to a WAV file) with espeak-ng.
 """

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs Amazon's static APL validator (apl-suggester) on RenderDocument directives.
 // Usage: node validate.js FILE.json, where FILE holds a JSON array of
-// {"name": ..., "directive": {"document": ..., "datasources": ...}}.
+// {"name": ..., "directive": {"document": ..., "datasources": ...}}, or one
+// {"document": ..., "datasources": ...} as `python -m skill ask --apl FILE` writes it.
 // Prints {"<name>": [finding, ...], ...} as JSON; exit 0 once every directive
 // was checked (findings or not), 2 if the input cannot be read.
 'use strict';
@@ -20,6 +21,9 @@ async function main() {
   } catch (error) {
     console.error(`validate.js: ${path}: ${error.message}`);
     return 2;
+  }
+  if (!Array.isArray(entries)) {
+    entries = [{ name: path, directive: entries }];
   }
   const validator = new StaticAplTemplateValidator();
   const findings = {};
