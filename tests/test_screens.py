@@ -34,11 +34,13 @@ from skill.simulator import request_builder
 from skill.simulator.device import VirtualDevice
 from skill.simulator.screen import SCREEN_DEVICES, ScreenDevice
 from skill.simulator.session import Conversation
+from skill.simulator.testpki import ensure_test_chain
 from tests.helpers import SKILL_ID, card, speech
+from tests.servers import Server, serving
+from tests.web.fuzzing import MAX_RESPONSE_BYTES, problems_with_response
 
 RENDER_DOCUMENT = "Alexa.Presentation.APL.RenderDocument"
 USER_EVENT = "Alexa.Presentation.APL.UserEvent"
-MAX_RESPONSE_BYTES = 120 * 1024  # Alexa's limit on a whole response
 VALIDATOR_DIR = REPO_ROOT / "tools" / "apl"
 CONTENT = load_content("en-US")
 
@@ -388,7 +390,7 @@ def test_every_response_with_a_screen_stays_well_under_alexas_limit() -> None:
     for locale in SUPPORTED_LOCALES:
         for asked, _, response in content_turns(locale):
             size = len(json.dumps(response).encode("utf-8"))
-            assert size < MAX_RESPONSE_BYTES, asked
+            assert problems_with_response(response, size) == [], asked  # the schema, the 120 KB, SSML, cards
             largest = max(largest, size)
     # A tenth of the limit: room for longer content before it matters.
     assert largest < MAX_RESPONSE_BYTES / 10, largest
@@ -559,3 +561,30 @@ def test_the_lambda_bundle_ships_the_documents_and_sends_screens(tmp_path: Path)
     welcome, causes = json.loads(result.stdout)
     assert [d["token"] for d in render_documents(welcome)] == [documents.WELCOME]
     assert [d["token"] for d in render_documents(causes)] == [documents.CAUSES]
+
+
+# Over HTTP --------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def signed_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, Path]]:
+    """The production web service, verification on, trusting only the test root."""
+    sign_dir = tmp_path_factory.mktemp("signing")
+    ensure_test_chain(sign_dir)
+    env = {"ALEXA_SKILL_ID": SKILL_ID, "ALEXA_CA_BUNDLE": str(sign_dir / "root.pem"), "ALEXA_CERT_DIR": str(sign_dir)}
+    with serving(tmp_path_factory.mktemp("server"), env) as server:
+        yield server, sign_dir
+
+
+@pytest.mark.slow  # a real server, signed requests over HTTP, the simulator in a subprocess
+def test_touch_round_trip_through_the_signed_web_service(signed_server: tuple[Server, Path]) -> None:
+    server, sign_dir = signed_server
+    host, port = server.base
+    said = "open leg cramp guide\nwhy do my legs cramp\ntouch 3\n"
+    result = run_cli("chat", "--screen", "tv", "--url", f"http://{host}:{port}/", "--sign", str(sign_dir),
+                     "--skill-id", SKILL_ID, stdin=said)
+    assert result.returncode == 0, result.stderr
+    assert "Screen (causes): Why Legs Cramp" in result.stdout
+    touched = result.stdout.split("[Alexa.Presentation.APL.UserEvent]", 1)[1]
+    assert touched.splitlines()[1].startswith(f"Alexa: {CONTENT.causes[2].detail}")
+    assert f"Screen (detail): {CONTENT.causes[2].title}" in touched
