@@ -193,6 +193,15 @@ def test_prompts_goodbyes_and_apologies_send_no_screen() -> None:
     assert render_documents(conversation.intent("AMAZON.StopIntent")) == []
 
 
+def test_a_repeat_leaves_the_screen_as_it_is() -> None:
+    conversation = screen_conversation()
+    conversation.launch()
+    conversation.intent("CausesIntent")
+    repeated = conversation.intent("AMAZON.RepeatIntent")
+    assert speech(repeated).startswith(CONTENT.answers["causes"].text)
+    assert render_documents(repeated) == []
+
+
 def test_screen_text_is_escaped_for_apl_text_markup() -> None:
     screen = documents.screen_for(CONTENT, Answer(text="Salt & water <b>", card_title="A < B"))
     assert screen is not None
@@ -361,6 +370,13 @@ def test_the_round_hub_shows_the_causes_without_their_summaries() -> None:
     round_texts = visible_texts(document, SCREEN_DEVICES["round"])
     assert "${data.summary}" in hub_texts and "${data.summary}" not in round_texts
     assert "${index + 1}. ${data.title}" in round_texts
+
+
+def test_the_tv_which_has_a_remote_not_a_touch_screen_shows_no_touch_hint() -> None:
+    document = documents.document(documents.CAUSES)
+    assert "${screen.hint}" in visible_texts(document, SCREEN_DEVICES["hub"])
+    assert "${screen.hint}" not in visible_texts(document, SCREEN_DEVICES["tv"])
+    assert "${data.summary}" in visible_texts(document, SCREEN_DEVICES["tv"])
 
 
 def test_the_manifest_declares_apl_for_every_screen_device_the_simulator_plays() -> None:

@@ -42,16 +42,21 @@ def screen_for(content: Content, answer: Answer) -> Screen | None:
     Content answers are the ones with a card, and the welcome, which has none
     and is known by its words.
     """
+    if answer.card_title is None:
+        return _welcome(content, answer)
     if answer.subject == f"{ANSWER_PREFIX}causes":
         return causes_screen(content)
-    if answer.card_title is not None:
-        # Answers about the article carry a subject; the emergency advice is the skill's own.
-        source = content.screens["source"] if answer.subject is not None else ""
-        return Screen(DETAIL, _shown({"title": answer.card_title, "text": answer.text, "source": source}))
-    if answer.text in content.variants("welcome"):
-        welcome = {"title": content.skill_name, "text": answer.text, "source": content.screens["source"]}
-        return Screen(WELCOME, _shown(welcome))
-    return None
+    # Answers about the article carry a subject; the emergency advice is the skill's own.
+    source = content.screens["source"] if answer.subject is not None else ""
+    return Screen(DETAIL, _shown({"title": answer.card_title, "text": answer.text, "source": source}))
+
+
+def _welcome(content: Content, answer: Answer) -> Screen | None:
+    """The welcome has no card: it is known by its words."""
+    if answer.text not in content.variants("welcome"):
+        return None
+    welcome = {"title": content.skill_name, "text": answer.text, "source": content.screens["source"]}
+    return Screen(WELCOME, _shown(welcome))
 
 
 def causes_screen(content: Content) -> Screen:
