@@ -31,6 +31,7 @@ from skill.content import SUPPORTED_LOCALES, load_content
 from skill.paths import REPO_ROOT
 from skill.screens import documents
 from skill.simulator import request_builder
+from skill.simulator import screen as simulated_screen
 from skill.simulator.device import VirtualDevice
 from skill.simulator.screen import SCREEN_DEVICES, ScreenDevice
 from skill.simulator.session import Conversation
@@ -288,6 +289,13 @@ def test_a_touch_after_the_session_ended_still_answers() -> None:
     event = {"type": USER_EVENT, "token": "causes", "arguments": ["cause", "ELECTROLYTE_IMBALANCE"]}
     response = conversation.send(event)
     assert speech(response).startswith(CONTENT.causes[2].detail)
+
+
+def test_the_simulator_reads_the_data_source_the_documents_read() -> None:
+    # The simulator keeps its own copy of the name, so `--help` need not import the skill's screens.
+    assert simulated_screen.DATA_SOURCE == documents.DATA_SOURCE
+    for name in documents.SCREENS:
+        assert documents.document(name)["mainTemplate"]["parameters"] == [simulated_screen.DATA_SOURCE]
 
 
 def test_nothing_to_touch_is_said_plainly() -> None:
