@@ -612,3 +612,25 @@ def test_touch_round_trip_through_the_signed_web_service(signed_server: tuple[Se
     touched = result.stdout.split("[Alexa.Presentation.APL.UserEvent]", 1)[1]
     assert touched.splitlines()[1].startswith(f"Alexa: {CONTENT.causes[2].detail}")
     assert f"Screen (detail): {CONTENT.causes[2].title}" in touched
+
+
+# Broken documents stop a deploy ----------------------------------------------
+
+
+def test_the_shipped_documents_have_no_problem() -> None:
+    assert documents.document_problems() == []
+
+
+def test_a_broken_document_is_named_with_what_is_wrong(tmp_path: Path) -> None:
+    for name in (*documents.SCREENS, "viewports"):
+        shutil.copy(documents.DOCUMENTS_DIR / f"{name}.json", tmp_path)
+    (tmp_path / "causes.json").write_text('{"type": "APL", ', encoding="utf-8")
+    detail = json.loads((tmp_path / "detail.json").read_text())
+    detail["mainTemplate"]["parameters"] = ["payload"]
+    (tmp_path / "detail.json").write_text(json.dumps(detail))
+    (tmp_path / "welcome.json").unlink()
+    problems = documents.document_problems(tmp_path)
+    assert len(problems) == 3
+    assert problems[0].startswith(f"{tmp_path / 'welcome.json'}: cannot read the screen: ")
+    assert problems[1].startswith(f"{tmp_path / 'causes.json'}: cannot read the screen: ")
+    assert problems[2] == f"{tmp_path / 'detail.json'}: mainTemplate.parameters: expected ['screen']"

@@ -100,5 +100,26 @@ def _document(name: str) -> dict[str, Any]:
     return {**loaded, "resources": _read("viewports.json")["resources"]}
 
 
+def document_problems(directory: Path = DOCUMENTS_DIR) -> list[str]:
+    """What would stop a screen from being sent: a document that is not JSON, not
+    APL, or not reading the data source ``screen``. One line each; [] if none."""
+    problems = []
+    for name in (*SCREENS, "viewports"):
+        path = directory / f"{name}.json"
+        try:
+            loaded = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            problems.append(f"{path}: cannot read the screen: {error}")
+            continue
+        if name == "viewports":
+            if not isinstance(loaded, dict) or not isinstance(loaded.get("resources"), list):
+                problems.append(f"{path}: resources: expected a list of resource blocks")
+        elif not isinstance(loaded, dict) or loaded.get("type") != "APL":
+            problems.append(f"{path}: type: expected an APL document")
+        elif loaded.get("mainTemplate", {}).get("parameters") != [DATA_SOURCE]:
+            problems.append(f"{path}: mainTemplate.parameters: expected [{DATA_SOURCE!r}]")
+    return problems
+
+
 def _read(filename: str) -> Any:
     return json.loads((DOCUMENTS_DIR / filename).read_text(encoding="utf-8"))
