@@ -14,10 +14,6 @@ from skill.screens.documents import CAUSE_EVENT, Screen, document, screen_for
 if TYPE_CHECKING:
     from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
 
-RENDER_DOCUMENT = "Alexa.Presentation.APL.RenderDocument"
-USER_EVENT = "Alexa.Presentation.APL.UserEvent"
-
-
 def supports_apl(handler_input: HandlerInput) -> bool:
     """Whether the device says it has APL; a request without a device (hand-made) has none."""
     try:
