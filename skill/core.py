@@ -48,6 +48,7 @@ def build_skill(skill_id: str | None = None) -> LegCrampSkill:
     builder = SkillBuilder()
     builder.add_request_handler(handlers.AnswerHandler("IntentRequest", handlers.intent_answer))
     builder.add_request_handler(handlers.AnswerHandler("LaunchRequest", handlers.welcome))
+    builder.add_request_handler(handlers.AnswerHandler("Alexa.Presentation.APL.UserEvent", handlers.touched))
     builder.add_request_handler(handlers.SessionEndedHandler())
     builder.add_request_handler(name_free.CanFulfillHandler())
     builder.add_request_handler(handlers.OtherRequestHandler())

@@ -29,7 +29,7 @@ from ask_sdk_model import Response
 from ask_sdk_model.slu.entityresolution import StatusCode
 from ask_sdk_model.ui import SimpleCard
 
-from skill import answers
+from skill import answers, screens
 from skill.answers import Answer, Lines
 from skill.content import Content, Term, load_content
 from skill.speech import MAX_SPEECH_CHARS, spoken, ssml_to_text, to_ssml
@@ -141,6 +141,7 @@ def respond(handler_input: HandlerInput, turn: Turn, answer: Answer) -> Response
     if answer.card_title:
         builder.set_card(SimpleCard(title=answer.card_title, content=answer.text))
     builder.set_should_end_session(end_session)
+    screens.add_screen(handler_input, turn.content, answer)
     state = turn.state
     state["offer"] = answer.offer
     state["subject"] = answer.subject
@@ -242,6 +243,12 @@ def intent_answer(turn: Turn) -> Answer:
 
 def welcome(turn: Turn) -> Answer:
     return answers.welcome(turn.lines)
+
+
+def touched(turn: Turn) -> Answer:
+    """A touch on the screen (APL UserEvent): the cause chosen from the list shown."""
+    index = screens.touched_cause(turn.handler_input.request_envelope.request, turn.content)
+    return answers.prompt(turn.lines, "which_cause") if index is None else answers.cause_detail(turn.lines, index)
 
 
 class AnswerHandler(AbstractRequestHandler):

@@ -64,13 +64,15 @@ class Bundle:
 
 def validate_everything() -> list[str]:
     """Every problem that should stop a deploy, one printable line each: the
-    content and the skill package (models, manifest), as ``validate`` checks them."""
+    content and the skill package (models, manifest), as ``validate`` checks them,
+    and the screens' documents."""
     from skill.handlers import INTENT_ANSWERS
     from skill.model.build import stale_problems
     from skill.model.validation import validate_package
+    from skill.screens.documents import document_problems
 
     problems = validate_package(handled_intents=INTENT_ANSWERS.keys())
-    return [str(problem) for problem in problems] + stale_problems()
+    return [str(problem) for problem in problems] + stale_problems() + document_problems()
 
 
 def build_bundle(output: Path = DEFAULT_OUTPUT, cache_dir: Path = BUILD_DIR) -> Bundle:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from skill.cli import targets
+from skill.cli import screen, targets
 from skill.cli.arguments import Commands, add_command
 from skill.cli.status import fail
 
@@ -20,6 +20,7 @@ def register(commands: Commands) -> None:
                      help="say it without the skill's name: show Alexa's CanFulfillIntentRequest, the verdict, "
                      "and the answer if the verdict is YES")
     targets.add_target_options(sub, voice=True, locale_default=f"the --session file's, else {DEFAULT_LOCALE}")
+    screen.add_screen_options(sub)
 
 
 def ask(args: argparse.Namespace) -> int:
@@ -38,6 +39,7 @@ def ask(args: argparse.Namespace) -> int:
         if session is not None:
             check_session_path(session)  # before the turn is sent, so nothing is lost
         device = targets.device(args)
+        screen.use_screen(args, device)
         if session is not None:
             # The locale: --locale if given, else the session's, else the default.
             device.load_session(session, restore_locale=not explicit_locale)
@@ -52,6 +54,8 @@ def ask(args: argparse.Namespace) -> int:
         except OSError as error:  # checked above, so rare: permissions, a full disk
             unsaved = f"ask: {session}: cannot save the session ({error.strerror or error})"
     print(turn.as_json() if args.json else turn.as_text())
+    unwritten = screen.write_apl(args, turn)
+    unsaved = unsaved or (f"ask: {unwritten}" if unwritten else None)
     if unsaved:
         return fail(unsaved)
     return targets.voice(args, turn.speech)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from skill.cli import targets
+from skill.cli import screen, targets
 from skill.cli.arguments import Commands, add_command
 from skill.cli.status import EXIT_OK, fail
 
@@ -15,6 +15,7 @@ def register(commands: Commands) -> None:
 
     sub = add_command(commands, "chat", chat, "talk to the skill at a prompt, as to a device")
     targets.add_target_options(sub, voice=True, locale_default=DEFAULT_LOCALE)
+    screen.add_screen_options(sub)
 
 
 def chat(args: argparse.Namespace) -> int:
@@ -26,6 +27,7 @@ def chat(args: argparse.Namespace) -> int:
     args.locale = args.locale or DEFAULT_LOCALE
     try:
         device = targets.device(args)
+        screen.use_screen(args, device)
     except TransportError as error:
         return fail(f"chat: {error}")
     print('Say something to Alexa, for example "open leg cramp guide". Ctrl-D leaves.')
@@ -39,11 +41,16 @@ def chat(args: argparse.Namespace) -> int:
         if not line:
             continue
         try:
-            turn = name_free.say(device, line)  # "name-free: ..." as Alexa routes it, else as said
-        except (TransportError, name_free.NamesTheSkill) as error:
+            touched = screen.touched_item(line) if device.screen else None
+            # "name-free: ..." as Alexa routes it, a number on a screen as a touch, else as said
+            turn = name_free.say(device, line) if touched is None else device.touch(touched)
+        except (TransportError, name_free.NamesTheSkill, ValueError) as error:  # ValueError: nothing there to touch
             print(f"chat: {error}", file=sys.stderr)
             continue
         print(turn.as_text())
+        problem = screen.write_apl(args, turn)
+        if problem:
+            print(f"chat: {problem}", file=sys.stderr)
         if targets.voice(args, turn.speech) != EXIT_OK:
             args.voice, args.wav = False, None  # said why once; carry on in text
     device.hang_up()

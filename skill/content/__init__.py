@@ -78,6 +78,7 @@ class Content:
             for kind in TERM_LISTS
         }
         self._messages: dict[str, dict[str, Any]] = data["messages"]
+        self.screens: dict[str, str] = data["screens"]  # shown on screens only (skill.screens)
         # Every way of naming a cause, normalised once, for requests without entity resolution.
         self._cause_by_words = {
             normalise_phrase(name): index

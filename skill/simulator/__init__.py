@@ -26,6 +26,7 @@ Talking to the skill:
   and keeps a session in a file between ``ask`` calls;
 - ``name_free``: requests said without the skill's name, as Alexa routes them
   (CanFulfillIntentRequest first, the intent only on YES);
+- ``screen``: the screen devices (APL) it can be, and a touch on one;
 - ``replay``: dialog files (and ``ask dialog`` recordings) played and checked step by step;
 - ``voice``: answers spoken (or written to a WAV file) with espeak-ng.
 """

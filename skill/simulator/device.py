@@ -9,6 +9,15 @@ from typing import Any
 
 from skill.simulator import request_builder
 from skill.simulator.nlu import Interpretation, Understander
+from skill.simulator.screen import (
+    DATA_SOURCE,
+    RENDER_DOCUMENT,
+    SCREEN_DEVICES,
+    USER_EVENT,
+    ScreenDevice,
+    press_arguments,
+    screen_lines,
+)
 from skill.simulator.session import Conversation, Transport
 from skill.speech import ssml_to_text
 
@@ -42,10 +51,22 @@ class Exchange:
     def session_open(self) -> bool:
         return self.response.get("response", {}).get("shouldEndSession") is False
 
+    @property
+    def screens(self) -> list[dict[str, Any]]:
+        """The RenderDocument directives of the response (a skill sends at most one)."""
+        directives = self.response.get("response", {}).get("directives") or []
+        return [item for item in directives if isinstance(item, dict) and item.get("type") == RENDER_DOCUMENT]
+
+    @property
+    def screen(self) -> dict[str, Any] | None:
+        return self.screens[0] if self.screens else None
+
     def as_text(self) -> str:
         lines = [f"[{self.understood_as}]", f"Alexa: {self.speech or '(nothing)'}"]
         if self.card:
             lines.append(f"Card: {self.card.get('title', '')}: {self.card.get('content', '')}")
+        if self.screen:
+            lines.extend(screen_lines(self.screen))
         lines.append("(microphone open)" if self.session_open else "(session ended)")
         return "\n".join(lines)
 
@@ -54,23 +75,74 @@ class Exchange:
 
 
 class VirtualDevice:
-    """Holds one conversation with the skill, understanding what is typed."""
+    """Holds one conversation with the skill, understanding what is typed.
+
+    With ``screen`` (a name in ``SCREEN_DEVICES``) it is a device with APL: its
+    requests say so, it keeps the document last rendered, and ``touch``
+    presses an item of the list on it.
+    """
 
     def __init__(
         self,
         transport: Transport,
         locale: str = request_builder.DEFAULT_LOCALE,
         skill_id: str = request_builder.DEFAULT_SKILL_ID,
+        screen: str | None = None,
     ) -> None:
-        self.conversation = Conversation(transport, locale, skill_id)
+        self.screen: ScreenDevice | None = None
+        self.displayed: dict[str, Any] | None = None  # the RenderDocument directive on screen
+        self.conversation = Conversation(self._device_transport(transport), locale, skill_id)
         self.understander = Understander.for_locale(locale)
+        if screen is not None:
+            self.use_screen(screen)
+
+    def use_screen(self, name: str) -> None:
+        """Be the screen device ``name`` (a key of ``SCREEN_DEVICES``) from the next turn on."""
+        if name not in SCREEN_DEVICES:
+            raise ValueError(f"no screen device {name!r}; choose one of {', '.join(SCREEN_DEVICES)}")
+        self.screen = SCREEN_DEVICES[name]
 
     def say(self, utterance: str) -> Exchange:
         meaning = self.understander.understand(utterance)
         if meaning.request_type == "LaunchRequest" or meaning.one_shot:
             self.conversation.session = None  # invoking the skill starts a new session
         response = self.conversation.send(meaning.request())
-        return Exchange(utterance, meaning, self.conversation.last_request or {}, response)
+        return self._exchange(utterance, meaning, response)
+
+    def touch(self, number: int) -> Exchange:
+        """Press item ``number`` (from 1) of the list on screen, as a finger would."""
+        if self.displayed is None:
+            raise ValueError("nothing is on screen to touch")
+        items = self.displayed.get("datasources", {}).get(DATA_SOURCE, {}).get("items") or []
+        if not 1 <= number <= len(items):
+            shown = f"items 1 to {len(items)}" if items else "no list"
+            raise ValueError(f"no item {number} on screen (it shows {shown})")
+        request = {
+            "type": USER_EVENT,
+            "token": self.displayed.get("token"),
+            "arguments": press_arguments(self.displayed["document"], items[number - 1], number - 1),
+            "source": {"type": "TouchWrapper", "handler": "Press", "id": "", "value": False},
+            "components": {},
+        }
+        response = self.conversation.send(request)
+        return self._exchange(f"(touch {number})", Interpretation(USER_EVENT), response)
+
+    def _exchange(self, utterance: str, meaning: Interpretation, response: dict[str, Any]) -> Exchange:
+        exchange = Exchange(utterance, meaning, self.conversation.last_request or {}, response)
+        if exchange.screen is not None:
+            self.displayed = exchange.screen
+        return exchange
+
+    def _device_transport(self, transport: Transport) -> Transport:
+        """The transport, with this device's screen (if any) stated in each request it sends."""
+
+        def send(envelope: dict[str, Any]) -> dict[str, Any]:
+            if self.screen is not None:
+                # In place, so the request kept as the conversation's last is the one sent.
+                self.screen.describe(envelope, self.displayed)
+            return transport(envelope)
+
+        return send
 
     def hang_up(self) -> dict[str, Any] | None:
         """What a device sends when the user walks away from an open session."""
