@@ -8,12 +8,19 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from skill.simulator.screen import DEFAULT_SCREEN, SCREEN_DEVICES
 
 if TYPE_CHECKING:
-    from skill.simulator.device import Exchange, VirtualDevice
+    from skill.simulator.device import VirtualDevice
+
+
+class Turn(Protocol):
+    """A turn that may have brought a screen: an exchange, or a name-free turn."""
+
+    @property
+    def screen(self) -> dict[str, Any] | None: ...
 
 
 # In chat on a screen device, "2", "#2" or "touch 2" presses the second item on screen.
@@ -35,7 +42,7 @@ def use_screen(args: argparse.Namespace, device: VirtualDevice) -> None:
         device.use_screen(name)
 
 
-def write_apl(args: argparse.Namespace, exchange: Exchange) -> str | None:
+def write_apl(args: argparse.Namespace, exchange: Turn) -> str | None:
     """With ``--apl FILE``: write the turn's screen to FILE. Returns a problem to report, or None."""
     if not args.apl:
         return None

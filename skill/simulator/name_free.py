@@ -64,6 +64,10 @@ class NameFreeTurn:
     def session_open(self) -> bool:
         return self.exchange.session_open if self.exchange else False
 
+    @property
+    def screen(self) -> dict[str, Any] | None:
+        return self.exchange.screen if self.exchange else None
+
     def as_text(self) -> str:
         if self.ingress == "LAUNCH":
             lines = ["[name-free] a launch phrase (ingress point): Alexa opens the skill"]

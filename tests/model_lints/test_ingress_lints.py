@@ -147,9 +147,16 @@ def test_the_manifest_must_declare_can_fulfill(copy: Copy) -> None:
 
 
 def test_an_interface_declared_twice_or_without_a_type(copy: Copy) -> None:
-    copy.edit_manifest(lambda m: m["apis"]["custom"]["interfaces"].extend(
-        [{"type": "CAN_FULFILL_INTENT_REQUEST"}, {"name": "x"}, {"type": "ALEXA_PRESENTATION_APL"}]))
+    declared: list[int] = []
+
+    def add_a_copy_and_a_broken_one(manifest: dict) -> None:
+        interfaces = manifest["apis"]["custom"]["interfaces"]
+        declared.append(len(interfaces))
+        interfaces.extend([{"type": "CAN_FULFILL_INTENT_REQUEST"}, {"name": "x"}])
+
+    copy.edit_manifest(add_a_copy_and_a_broken_one)
+    first_added = declared[0]
     assert copy.messages() == [
-        f"{MANIFEST}: {INTERFACES}[1]: interface CAN_FULFILL_INTENT_REQUEST is declared twice",
-        f'{MANIFEST}: {INTERFACES}[2]: an interface is an object with its "type"',
+        f"{MANIFEST}: {INTERFACES}[{first_added}]: interface CAN_FULFILL_INTENT_REQUEST is declared twice",
+        f'{MANIFEST}: {INTERFACES}[{first_added + 1}]: an interface is an object with its "type"',
     ]
