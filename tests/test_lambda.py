@@ -1,4 +1,5 @@
-"""The Lambda entry point, in process, and its SAM template under cfn-lint."""
+"""The Lambda entry point, in process and in a fresh interpreter with Lambda's environment
+(the SAM template: tests/test_template.py)."""
 
 from __future__ import annotations
 
@@ -13,9 +14,8 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-import yaml
 
-from skill import answers, packaging
+from skill import answers
 from skill.content import load_content
 from skill.envelope import InvalidEnvelope
 from skill.simulator import request_builder
@@ -204,57 +204,3 @@ def test_a_known_log_level_is_used_in_any_case() -> None:
     assert result.returncode == 0, result.stderr
     assert int(result.stdout.splitlines()[0]) == logging.DEBUG
     assert "LOG_LEVEL" not in result.stderr
-
-# Template -------------------------------------------------------------------
-
-
-class _CloudFormationLoader(yaml.SafeLoader):
-    """Reads !Ref, !Sub and friends as their long forms."""
-
-
-def _intrinsic(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> dict[str, Any]:
-    if isinstance(node, yaml.ScalarNode):
-        value: Any = loader.construct_scalar(node)
-    elif isinstance(node, yaml.SequenceNode):
-        value = loader.construct_sequence(node)
-    else:
-        value = loader.construct_mapping(node)  # type: ignore[arg-type]
-    return {"Ref" if suffix == "Ref" else f"Fn::{suffix}": value}
-
-
-_CloudFormationLoader.add_multi_constructor("!", _intrinsic)
-
-
-@pytest.fixture(scope="module")
-def template() -> dict[str, Any]:
-    return yaml.load(packaging.TEMPLATE.read_text(encoding="utf-8"), Loader=_CloudFormationLoader)
-
-
-@pytest.mark.slow  # cfn-lint in a subprocess
-def test_template_passes_cfn_lint() -> None:
-    # cfn-lint's own runner: errors, warnings and runtime deprecations, for every region by default.
-    lint = "import sys; from cfnlint.runner import main; sys.exit(main())"
-    result = subprocess.run(
-        [sys.executable, "-c", lint, "--format", "parseable", "--", str(packaging.TEMPLATE)],
-        capture_output=True,
-        text=True,
-    )
-    assert (result.returncode, result.stdout + result.stderr) == (0, "")
-
-
-def test_template_deploys_what_package_builds(template: dict[str, Any]) -> None:
-    function = template["Resources"]["SkillFunction"]["Properties"]
-    assert function["Handler"] == "lambda_function.lambda_handler"
-    assert (LAMBDA_DIR / function["CodeUri"]).resolve() == packaging.DEFAULT_OUTPUT
-    assert function["Runtime"] == f"python{packaging.runtime_version()}"
-
-
-def test_template_answers_only_its_skill_in_time(template: dict[str, Any]) -> None:
-    function = template["Resources"]["SkillFunction"]["Properties"]
-    assert function["Timeout"] < 8  # Alexa waits 8 seconds
-    assert function["Environment"]["Variables"]["ALEXA_SKILL_ID"] == {"Ref": "SkillId"}
-    event = function["Events"]["AlexaSkill"]
-    assert event == {"Type": "AlexaSkill", "Properties": {"SkillId": {"Ref": "SkillId"}}}
-    assert function["LoggingConfig"]["LogGroup"] == {"Ref": "SkillLogGroup"}
-    assert "RetentionInDays" in template["Resources"]["SkillLogGroup"]["Properties"]
-    assert template["Outputs"]["SkillFunctionArn"]["Value"] == {"Fn::GetAtt": "SkillFunction.Arn"}
