@@ -261,7 +261,7 @@ def test_cold_start_benchmark_runs_on_the_bundle(bundle: Path, tmp_path: Path) -
     setup = cold_start.Setup(cold_start.interpreter_flags(bytecode=False), runtime_imports=True)
     times = cold_start.measure(cold_start.unpack(bundle, tmp_path), runs=1, setup=setup)
     table, ratio = cold_start.report(times, setup)
-    assert ratio > 0 and "| Leg Cramp Guide `lambda_handler` |" in table
+    assert ratio > 0 and "| Leg Cramp Guide `lambda_handler`, JSON logs and EMF metrics |" in table
 
 
 # Bytecode (--bytecode) ---------------------------------------------------------
