@@ -51,6 +51,12 @@ def lambda_handler(event: Any, context: Any) -> dict[str, Any]:
     both ``ValueError``, each logged in one JSON line with the request's
     fields (``skill.telemetry.refusal_fields``, every value capped).
     """
+    # Lambda's id of this invocation, in every line: its REPORT line and any trace it logs name it too.
+    with telemetry.invocation(function_request_id=getattr(context, "aws_request_id", None)):
+        return _answer(event)
+
+
+def _answer(event: Any) -> dict[str, Any]:
     try:
         return handle_envelope(SKILL, event)
     except WrongSkill as error:

@@ -86,6 +86,8 @@ def record_for(envelope: Any) -> RequestRecord:
 
 # The request being handled, so a handler deep inside the SDK can add to its record.
 _current: ContextVar[RequestRecord | None] = ContextVar("skill_request", default=None)
+# Fields every line carries while an entry point handles one call (``invocation``).
+_invocation: ContextVar[dict[str, str] | None] = ContextVar("skill_invocation", default=None)
 
 # What handle_envelope refuses: not an Alexa request, or one for another skill.
 REFUSALS: tuple[type[Exception], ...] = (InvalidEnvelope, WrongSkill)
@@ -149,6 +151,16 @@ def observed(
         return observed_handle
 
     return decorate
+
+
+@contextmanager
+def invocation(**fields: str | None) -> Iterator[None]:
+    """Add ``fields`` (such as Lambda's own request id) to every line logged inside the block."""
+    token = _invocation.set({key: value for key, value in fields.items() if isinstance(value, str)})
+    try:
+        yield
+    finally:
+        _invocation.reset(token)
 
 
 def mark_failed() -> None:
@@ -237,6 +249,7 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
         }
         line.update(getattr(record, "fields", None) or {})
+        line.update(_invocation.get() or {})
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
         return json.dumps(line, default=str)

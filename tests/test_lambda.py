@@ -171,13 +171,14 @@ def import_inside_lambda(log_level: str, events: list[Any] | None = None) -> sub
     The results go to stderr, as the runtime returns them apart from the log; stdout is the log.
     """
     script = (
-        "import json, logging, sys\n"
+        "import json, logging, sys, types\n"
         f"sys.path.insert(0, {str(LAMBDA_DIR)!r})\n"
         "import lambda_function\n"
         "results = [logging.getLogger('skill').level]\n"
-        "for event in json.loads(sys.stdin.read()):\n"
+        "for number, event in enumerate(json.loads(sys.stdin.read())):\n"
+        "    context = types.SimpleNamespace(aws_request_id=f'invocation-{number}')\n"
         "    try:\n"
-        "        results.append(lambda_function.lambda_handler(event, None))\n"
+        "        results.append(lambda_function.lambda_handler(event, context))\n"
         "    except ValueError as error:\n"
         "        results.append(type(error).__name__)\n"
         "print(json.dumps(results), file=sys.stderr)\n"
@@ -234,6 +235,8 @@ def test_inside_lambda_each_request_logs_one_json_line_and_one_metric_record() -
         ("skill.request", "answered"), ("skill.lambda", "refused"), ("skill.lambda", "refused"),
     ]  # fmt: skip
     assert [line["Outcome"] for line in metrics] == ["answered", "refused", "refused"]
+    # Lambda's own id of each invocation, as its REPORT line and error traces name it.
+    assert [line["function_request_id"] for line in requests] == ["invocation-0", "invocation-1", "invocation-2"]
     ids = [event.get("request", {}).get("requestId") for event in events]
     assert [line["request_id"] for line in requests] == ids  # None for the event without one
     assert "amzn1.ask.account" not in result.stdout and "amzn1.echo-api.session" not in result.stdout
