@@ -26,6 +26,12 @@ from tests.web.helpers import encode, http_post
 
 # Everything in a simulated envelope that names a person, a device or a session.
 PRIVATE = ("amzn1.ask.account", "amzn1.ask.device", "amzn1.echo-api.session", "apiAccessToken", "consentToken")
+CLOUDWATCH_UNITS = {
+    "Seconds", "Microseconds", "Milliseconds", "Bytes", "Kilobytes", "Megabytes", "Gigabytes", "Terabytes",
+    "Bits", "Kilobits", "Megabits", "Gigabits", "Terabits", "Percent", "Count", "Bytes/Second",
+    "Kilobytes/Second", "Megabytes/Second", "Gigabytes/Second", "Terabytes/Second", "Bits/Second",
+    "Kilobits/Second", "Megabits/Second", "Gigabits/Second", "Terabits/Second", "Count/Second", "None",
+}  # fmt: skip
 LOG_FIELDS = {"timestamp", "level", "logger", "message", "request_id", "request_type", "intent", "locale", "outcome"}
 
 
@@ -79,18 +85,24 @@ def envelope(request: dict[str, Any], locale: str = "en-GB") -> dict[str, Any]:
 
 
 def assert_valid_emf(document: dict[str, Any]) -> None:
-    """The rules of CloudWatch's Embedded Metric Format specification that a record must meet."""
+    """The rules of CloudWatch's Embedded Metric Format specification (and of the JSON
+    schema it publishes) that a record must meet for CloudWatch Logs to extract it."""
     metadata = document["_aws"]
     assert isinstance(metadata["Timestamp"], int) and metadata["Timestamp"] > 1_600_000_000_000  # epoch ms
+    assert metadata["CloudWatchMetrics"]
     for directive in metadata["CloudWatchMetrics"]:
-        assert 1 <= len(directive["Namespace"]) <= 1024
+        assert set(directive) == {"Namespace", "Dimensions", "Metrics"}
+        assert 1 <= len(directive["Namespace"]) <= 255
+        assert len(directive["Dimensions"]) >= 1
         for dimension_set in directive["Dimensions"]:
-            assert 1 <= len(dimension_set) <= 30
-            for name in dimension_set:  # each dimension a string member of the root, 1 to 1024 characters
-                assert isinstance(document[name], str) and 1 <= len(document[name]) <= 1024
+            assert len(dimension_set) <= 9
+            for name in dimension_set:  # a reference to a string member of the root
+                assert 1 <= len(name) <= 255 and isinstance(document[name], str) and document[name]
+        assert 1 <= len(directive["Metrics"]) <= 100
         for metric in directive["Metrics"]:
-            assert isinstance(document[metric["Name"]], (int, float))
-            assert metric["Unit"] in ("Count", "None")
+            assert 1 <= len(metric["Name"]) <= 255
+            assert isinstance(document[metric["Name"]], (int, float)) and not isinstance(document[metric["Name"]], bool)
+            assert metric.get("Unit", "None") in CLOUDWATCH_UNITS
 
 
 # Log lines -----------------------------------------------------------------------
