@@ -310,7 +310,7 @@ class SpokenApology(AbstractExceptionHandler):
 
     def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
         request = handler_input.request_envelope.request
-        log.error("request %s failed", getattr(request, "request_id", None), exc_info=exception)
+        log.error("request %s failed", telemetry.capped(getattr(request, "request_id", None)), exc_info=exception)
         telemetry.mark_failed()
         # Through respond, so the session forgets an offer made before the failure.
         turn = Turn(handler_input)

@@ -167,6 +167,18 @@ def test_a_failure_inside_the_skill_logs_the_trace_and_an_error_line(
     )  # fmt: skip
 
 
+def test_a_failure_logs_no_uncapped_request_value(
+    skill: Any, captured: Captured, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(answers, "causes", lambda lines: 1 / 0)
+    sent = envelope(rb.intent_request("CausesIntent"))
+    sent["request"]["requestId"] = "R" * 100_000
+    handle_envelope(skill, sent)
+    assert len(captured.logs()) == 2
+    text = captured.take()
+    assert "R" * 201 not in text and "(100000 characters)" in text
+
+
 def test_a_higher_log_level_leaves_out_answered_requests_but_not_their_metrics(skill: Any) -> None:
     sink = Captured()
     telemetry.configure("warning", sink.stream)
