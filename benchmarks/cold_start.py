@@ -5,14 +5,20 @@ LaunchRequest handler. Both run from the same unpacked Lambda bundle (built by
 ``skill.packaging``, the minimal skill copied in beside ours), with the same
 interpreter flags, on the same LaunchRequest, alternating run by run.
 
-By default the bundle has no ``__pycache__`` and ``-B`` keeps it that way, as on
-Lambda, where /var/task is read-only and every cold start compiles the bundle's
-modules from source. ``--bytecode`` measures with a warm bytecode cache instead.
-Each child first imports what Lambda's Python runtime has already imported
-when it loads a handler (json, logging, traceback, ...), so both pay for those
-alike; ``--no-runtime-imports`` leaves that out.
+Each child runs as on Lambda: ``AWS_LAMBDA_FUNCTION_NAME`` and ``LOG_LEVEL=INFO``
+set, so our handler writes its JSON log line and EMF record (skill.telemetry) to
+stdout before the response, as it does there. By default the bundle has no
+``__pycache__`` and ``-B`` keeps it that way, as on Lambda, where /var/task is
+read-only and every cold start compiles the bundle's modules from source.
+``--bytecode`` builds the bundle as ``package --bytecode`` does, for this
+interpreter, and compiles the minimal skill alike. Each child first imports
+what Lambda's Python runtime has already imported when it loads a handler
+(json, logging, traceback, ...), so all pay for those alike;
+``--no-runtime-imports`` leaves that out. ``--powertools`` adds a third
+handler: ours with AWS Lambda Powertools' Logger and Metrics imported and
+created first, what using them instead of skill.telemetry would add.
 
-    .venv/bin/python -m benchmarks.cold_start [--runs 15] [--bytecode] [--bundle ZIP]
+    .venv/bin/python -m benchmarks.cold_start [--runs 15] [--bytecode] [--powertools] [--bundle ZIP]
 
 Wall time decides the ratio; child CPU time is shown too, as it suffers less
 from other work on a busy machine.
@@ -23,8 +29,11 @@ Prints a markdown table; exits 1 if the median ratio is over the target.
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
+import py_compile
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -60,6 +69,21 @@ builder.add_request_handler(LaunchHandler())
 lambda_handler = builder.lambda_handler()
 '''
 
+# Powertools and what it pulls in, pinned; installed by --powertools into build/.
+POWERTOOLS = ("aws-lambda-powertools==3.37.0", "jmespath==1.1.0", "typing_extensions==4.16.0")
+POWERTOOLS_FUNCTION = '''\
+"""Our handler, with Powertools' structured Logger and EMF Metrics made at init."""
+from aws_lambda_powertools import Logger, Metrics
+
+logger = Logger(service="leg-cramp-guide")
+metrics = Metrics(namespace="LegCrampGuide", service="leg-cramp-guide")
+
+from lambda_function import lambda_handler  # noqa: E402
+'''
+
+# What Lambda sets for every function (lambda_function configures its logging by it).
+LAMBDA_ENV = {"AWS_LAMBDA_FUNCTION_NAME": "cold-start-benchmark", "LOG_LEVEL": "INFO", "ALEXA_SKILL_ID": SKILL_ID}
+
 # The modules awslambdaric's bootstrap imports before it loads the handler.
 RUNTIME_IMPORTS = "import json, logging, os, site, time, traceback, warnings\n"
 
@@ -82,32 +106,57 @@ class Subject:
 
 SUBJECTS = (
     Subject("minimal ask-sdk-core skill (1 handler)", "minimal_function"),
-    Subject("Leg Cramp Guide `lambda_handler`", "lambda_function"),
+    Subject("Leg Cramp Guide `lambda_handler`, JSON logs and EMF metrics", "lambda_function"),
 )
+WITH_POWERTOOLS = Subject("the same, with Powertools Logger and Metrics made at init", "powertools_function")
 
 
-def unpack(bundle: Path | None, workdir: Path) -> Path:
-    """The bundle unpacked, with the minimal skill beside lambda_function.py."""
+def unpack(bundle: Path | None, workdir: Path, bytecode: bool = False, powertools: bool = False) -> Path:
+    """The bundle unpacked, with the minimal skill (and the Powertools variant) beside lambda_function.py."""
     if bundle is None:
         from skill.packaging import build_bundle
 
-        bundle = build_bundle(workdir / "skill-lambda.zip").path
+        python = Path(sys.executable) if bytecode else None
+        version = f"{sys.version_info.major}.{sys.version_info.minor}"
+        bundle = build_bundle(workdir / "skill-lambda.zip", bytecode=python, bytecode_version=version).path
     folder = workdir / "task"
     with zipfile.ZipFile(bundle) as archive:
         archive.extractall(folder)
     (folder / "minimal_function.py").write_text(MINIMAL_SKILL, encoding="utf-8")
+    if powertools:
+        shutil.copytree(_powertools(), folder, dirs_exist_ok=True)
+        (folder / "powertools_function.py").write_text(POWERTOOLS_FUNCTION, encoding="utf-8")
+    if bytecode:  # what the bundle did not bring compiled, compiled the way `package --bytecode` does
+        compileall.compile_dir(
+            folder, quiet=1, workers=1, invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH
+        )
     return folder
 
 
-def interpreter_flags(bytecode: bool) -> list[str]:
-    # -I -S: only the folder and the standard library; -B: no bytecode written.
-    return ["-I", "-S"] if bytecode else ["-I", "-S", "-B"]
+def _powertools() -> Path:
+    """Powertools installed as pure-Python wheels under build/, once."""
+    from skill.packaging import _pip
+    from skill.paths import BUILD_DIR
+
+    target = BUILD_DIR / "powertools" / POWERTOOLS[0].split("==")[1]
+    if not (target / "aws_lambda_powertools").is_dir():
+        _pip("install", "--target", str(target), "--no-compile", "--no-deps", "--only-binary=:all:", *POWERTOOLS)
+    return target
+
+
+def interpreter_flags(bytecode: bool = False) -> list[str]:
+    # -I -S: only the folder and the standard library; -B: no bytecode written,
+    # so without shipped bytecode every run compiles every module, as on Lambda;
+    # the same flags either way (shipped bytecode is read, never written).
+    return ["-I", "-S", "-B"]
 
 
 @dataclass(frozen=True)
 class Setup:
     flags: list[str]
     runtime_imports: bool
+    bytecode: bool = False
+    subjects: tuple[Subject, ...] = SUBJECTS
 
     def child(self, module: str) -> str:
         return (RUNTIME_IMPORTS if self.runtime_imports else "") + CHILD.format(module=module)
@@ -120,17 +169,19 @@ class Times:
 
 
 def first_answer(folder: Path, module: str, setup: Setup) -> tuple[float, float]:
-    """Wall time from starting the interpreter to reading its first response,
-    and the child's CPU time (user + system, to its exit)."""
+    """Wall time from starting the interpreter to reading its first response
+    (after any log lines before it), and the child's CPU time (user + system, to its exit)."""
     event = json.dumps(request_builder.envelope(request_builder.launch_request()))
     command = [sys.executable, *setup.flags, "-c", setup.child(module), str(folder), event]
     cpu_before = _children_cpu()
     started = time.perf_counter()
     with subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={"ALEXA_SKILL_ID": SKILL_ID}
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=LAMBDA_ENV
     ) as child:
         assert child.stdout is not None
         line = child.stdout.readline()
+        while line and '"response"' not in line:  # the log lines our handler writes first
+            line = child.stdout.readline()
         elapsed = time.perf_counter() - started
         _, errors = child.communicate()
     if child.returncode != 0 or '"outputSpeech"' not in line:
@@ -145,11 +196,11 @@ def _children_cpu() -> float:
 
 def measure(folder: Path, runs: int, setup: Setup) -> dict[str, Times]:
     """Seconds per run for each subject, alternating subjects so drift hits both."""
-    for subject in SUBJECTS:  # warm-up: the OS file cache, and the bytecode cache if kept
+    for subject in setup.subjects:  # warm-up: the OS file cache
         first_answer(folder, subject.module, setup)
-    times = {subject.module: Times() for subject in SUBJECTS}
+    times = {subject.module: Times() for subject in setup.subjects}
     for _ in range(runs):
-        for subject in SUBJECTS:
+        for subject in setup.subjects:
             wall, cpu = first_answer(folder, subject.module, setup)
             times[subject.module].wall.append(wall)
             times[subject.module].cpu.append(cpu)
@@ -168,17 +219,22 @@ def report(times: dict[str, Times], setup: Setup) -> tuple[str, float]:
     ratio = statistics.median(ours.wall) / statistics.median(baseline.wall)
     imports = "with" if setup.runtime_imports else "without"
     rows = []
-    for subject in SUBJECTS:
+    for subject in setup.subjects:
         run = times[subject.module]
         wall, cpu = statistics.median(run.wall), statistics.median(run.cpu)
         rows.append((subject.label, _ms(wall), _ms(p90(run.wall)), _ms(cpu)))
-    rows.append((
-        "**ratio**", f"**{ratio:.2f}**", f"{p90(ours.wall) / p90(baseline.wall):.2f}",
-        f"{statistics.median(ours.cpu) / statistics.median(baseline.cpu):.2f}",
-    ))
+    for subject in setup.subjects[1:]:
+        run = times[subject.module]
+        rows.append((
+            f"**ratio**{'' if subject == SUBJECTS[1] else ' (Powertools)'}",
+            f"**{statistics.median(run.wall) / statistics.median(baseline.wall):.2f}**",
+            f"{p90(run.wall) / p90(baseline.wall):.2f}",
+            f"{statistics.median(run.cpu) / statistics.median(baseline.cpu):.2f}",
+        ))  # fmt: skip
+    bytecode = "bytecode shipped" if setup.bytecode else "no bytecode"
     lines = [
-        f"Python {sys.version.split()[0]}, `python {' '.join(setup.flags)}`, {imports} the runtime's imports, "
-        f"{len(ours.wall)} runs each",
+        f"Python {sys.version.split()[0]}, `python {' '.join(setup.flags)}`, {bytecode}, {imports} the runtime's "
+        f"imports, {len(ours.wall)} runs each",
         "",
         markdown.table(("handler", "median ms", "p90 ms", "CPU median ms"), rows, right=(1, 2, 3)),
         "",
@@ -194,13 +250,15 @@ def _ms(seconds: float) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=15, help="runs per handler (default 15)")
-    parser.add_argument("--bytecode", action="store_true", help="let the bundle keep a bytecode cache")
+    parser.add_argument("--bytecode", action="store_true", help="ship bytecode, as `package --bytecode` does")
+    parser.add_argument("--powertools", action="store_true", help="also time Powertools' Logger and Metrics")
     parser.add_argument("--no-runtime-imports", action="store_true", help="do not preload the runtime's imports")
     parser.add_argument("--bundle", type=Path, help="an existing skill-lambda.zip (default: build one)")
     args = parser.parse_args(argv)
-    setup = Setup(interpreter_flags(args.bytecode), runtime_imports=not args.no_runtime_imports)
+    subjects = (*SUBJECTS, WITH_POWERTOOLS) if args.powertools else SUBJECTS
+    setup = Setup(interpreter_flags(args.bytecode), not args.no_runtime_imports, args.bytecode, subjects)
     with tempfile.TemporaryDirectory() as workdir:
-        folder = unpack(args.bundle, Path(workdir))
+        folder = unpack(args.bundle, Path(workdir), bytecode=args.bytecode, powertools=args.powertools)
         table, ratio = report(measure(folder, args.runs, setup), setup)
     print(table)
     return 0 if ratio <= TARGET_RATIO else 1

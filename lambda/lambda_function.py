@@ -14,21 +14,21 @@ import logging
 import os
 from typing import Any
 
-from skill import build_skill, handle_envelope
+from ask_sdk_core.exceptions import SerializationException
+
+from skill import build_skill, handle_envelope, telemetry
 from skill.envelope import InvalidEnvelope, WrongSkill, shown
 
 log = logging.getLogger("skill.lambda")
-# Lambda's runtime logs WARNING and above by default; the skill's request log is INFO.
-# Only there: a simulator or test importing this module keeps its own log level.
-# A LOG_LEVEL that is no level name falls back to INFO with one warning, rather
-# than failing the function's init (and so every request) over a typo.
+# On Lambda: every skill log line one JSON object on stdout at LOG_LEVEL, and one
+# EMF metric record per request (skill.telemetry). Only there: a simulator or
+# test importing this module keeps its own logging. A LOG_LEVEL that is no level
+# name falls back to INFO with one warning, rather than failing the function's
+# init (and so every request) over a typo.
 if "AWS_LAMBDA_FUNCTION_NAME" in os.environ:
-    _level = os.environ.get("LOG_LEVEL") or "INFO"
-    try:
-        logging.getLogger("skill").setLevel(_level.upper())
-    except ValueError:
-        logging.getLogger("skill").setLevel(logging.INFO)
-        log.warning("LOG_LEVEL=%r is not DEBUG, INFO, WARNING, ERROR or CRITICAL: logging at INFO", _level[:40])
+    _warning = telemetry.configure(os.environ.get("LOG_LEVEL"), namespace=os.environ.get("METRICS_NAMESPACE"))
+    if _warning:
+        log.warning("%s", _warning)
 
 SKILL_ID = os.environ.get("ALEXA_SKILL_ID") or None
 SKILL = build_skill(SKILL_ID)
@@ -48,22 +48,31 @@ def lambda_handler(event: Any, context: Any) -> dict[str, Any]:
 
     Refusals are a ``WrongSkill`` (another skill's request: the skill's own
     rule, ``skill.envelope.check_application_id``) or a ``NotAnAlexaRequest``,
-    both ``ValueError``, each logged in one line.
+    both ``ValueError``, each logged in one JSON line with the request's
+    fields (``skill.telemetry.refusal_fields``, every value capped).
     """
+    # Lambda's id of this invocation, in every line: its REPORT line and any trace it logs name it too.
+    with telemetry.invocation(function_request_id=getattr(context, "aws_request_id", None)):
+        return _answer(event)
+
+
+def _answer(event: Any) -> dict[str, Any]:
     try:
         return handle_envelope(SKILL, event)
     except WrongSkill as error:
         whose = "a request" if error.field.startswith("context.") else "a request whose session is"
         message = f"refused {whose} for skill {shown(error.asked_for)}: this function answers {SKILL_ID}"
-        raise _refused(WrongSkill(message, error.asked_for, error.field)) from None
-    except InvalidEnvelope as error:
-        message = f"refused {describe(event)}: not an Alexa request envelope ({error})"
-        raise _refused(NotAnAlexaRequest(message)) from None
+        raise _refused(event, WrongSkill(message, error.asked_for, error.field)) from None
+    except (InvalidEnvelope, SerializationException) as error:
+        # SerializationException: the SDK could not read a shape check_envelope let through.
+        reason = shown(str(error)) if isinstance(error, SerializationException) else str(error)
+        message = f"refused {describe(event)}: not an Alexa request envelope ({reason})"
+        raise _refused(event, NotAnAlexaRequest(message)) from None
 
 
-def _refused(error: Exception) -> Exception:
+def _refused(event: Any, error: Exception) -> Exception:
     # One line in the log; the runtime adds the exception and its trace after it.
-    log.error("%s", error)
+    log.error("%s", error, extra=telemetry.refusal_fields(event, type(error).__name__))
     return error
 
 

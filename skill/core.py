@@ -15,7 +15,7 @@ from ask_sdk_core.skill import CustomSkill, SkillConfiguration
 from ask_sdk_core.skill_builder import SkillBuilder
 from ask_sdk_model import RequestEnvelope
 
-from skill import handlers, name_free
+from skill import handlers, name_free, telemetry
 from skill.envelope import InvalidEnvelope, WrongSkill, check_application_id, check_envelope
 from skill.serialization import EnvelopeSerializer
 
@@ -53,7 +53,6 @@ def build_skill(skill_id: str | None = None) -> LegCrampSkill:
     builder.add_request_handler(name_free.CanFulfillHandler())
     builder.add_request_handler(handlers.OtherRequestHandler())
     builder.add_global_request_interceptor(handlers.OwnSessionState())
-    builder.add_global_request_interceptor(handlers.LogRequest())
     builder.add_exception_handler(name_free.QuietVerdict())  # before the apology: a verdict is never spoken
     builder.add_exception_handler(handlers.SpokenApology())
     skill = LegCrampSkill(builder.skill_configuration, skill_id or None)
@@ -61,6 +60,7 @@ def build_skill(skill_id: str | None = None) -> LegCrampSkill:
     return skill
 
 
+@telemetry.observed(handlers.INTENT_ANSWERS)  # one log line and one metric record per request
 def handle_envelope(skill: CustomSkill, envelope: Any) -> dict[str, Any]:
     """Run one request envelope (parsed JSON) through the skill; JSON out.
 

@@ -29,7 +29,7 @@ from ask_sdk_model import Response
 from ask_sdk_model.slu.entityresolution import StatusCode
 from ask_sdk_model.ui import SimpleCard
 
-from skill import answers, screens
+from skill import answers, screens, telemetry
 from skill.answers import Answer, Lines
 from skill.content import Content, Term, load_content
 from skill.speech import MAX_SPEECH_CHARS, spoken, ssml_to_text, to_ssml
@@ -274,7 +274,8 @@ class SessionEndedHandler(AbstractRequestHandler):
         request = handler_input.request_envelope.request
         # Alexa's only report of a response it rejected is the error type here.
         error_type = getattr(getattr(request, "error", None), "object_type", None)
-        log.info("session ended: %s %s", getattr(request, "reason", None), error_type or "")
+        reason = getattr(getattr(request, "reason", None), "value", None)
+        telemetry.note(session_ended=reason, session_error=getattr(error_type, "value", error_type))
         return handler_input.response_builder.response
 
 
@@ -286,7 +287,7 @@ class OtherRequestHandler(AbstractRequestHandler):
         return True
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        log.info("no answer for request type %s", get_request_type(handler_input))
+        log.debug("no answer for request type %s", get_request_type(handler_input))
         return handler_input.response_builder.response
 
 
@@ -309,22 +310,6 @@ class OwnSessionState(AbstractRequestInterceptor):
         handler_input.attributes_manager.session_attributes = own
 
 
-class LogRequest(AbstractRequestInterceptor):
-    """Log what was asked, never who asked: no user, device or session ids."""
-
-    def process(self, handler_input: HandlerInput) -> None:
-        request = handler_input.request_envelope.request
-        kind = getattr(request, "object_type", None)
-        intent = get_intent_name(handler_input) if kind == "IntentRequest" else "-"
-        log.info(
-            "request %s type=%s intent=%s locale=%s",
-            getattr(request, "request_id", None),
-            kind,
-            intent,
-            getattr(request, "locale", None),
-        )
-
-
 class SpokenApology(AbstractExceptionHandler):
     """Any failure becomes a short spoken apology; the trace goes to the log."""
 
@@ -333,7 +318,8 @@ class SpokenApology(AbstractExceptionHandler):
 
     def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
         request = handler_input.request_envelope.request
-        log.error("request %s failed", getattr(request, "request_id", None), exc_info=exception)
+        log.error("request %s failed", telemetry.capped(getattr(request, "request_id", None)), exc_info=exception)
+        telemetry.mark_failed()
         # Through respond, so the session forgets an offer made before the failure.
         turn = Turn(handler_input)
         return respond(handler_input, turn, answers.prompt(turn.lines, "error"))

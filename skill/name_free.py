@@ -6,7 +6,7 @@ speech, card, directive or session state, so ``CanFulfillHandler`` answers
 with ``canFulfillIntent`` alone and ``QuietVerdict`` keeps a failure from
 turning into the spoken apology (it logs the failure by request id). Nothing
 here logs what was asked or by whom; the request log line
-(``skill.handlers.LogRequest``) names no user either.
+(``skill.telemetry``) names no user either.
 
 The verdict reads slots the way the answers do (``skill.handlers.Turn``):
 Alexa's entity resolution if it sent one, else the content's names and

@@ -1,4 +1,5 @@
-"""The Lambda entry point, in process, and its SAM template under cfn-lint."""
+"""The Lambda entry point, in process and in a fresh interpreter with Lambda's environment
+(the SAM template: tests/test_template.py)."""
 
 from __future__ import annotations
 
@@ -13,9 +14,8 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-import yaml
 
-from skill import answers, packaging
+from skill import answers
 from skill.content import load_content
 from skill.envelope import InvalidEnvelope
 from skill.simulator import request_builder
@@ -165,14 +165,23 @@ def test_refusals_do_not_log_event_values(handler: ModuleType, caplog: pytest.Lo
 # Inside Lambda (a fresh interpreter with Lambda's environment) -----------------
 
 
-def import_inside_lambda(log_level: str) -> subprocess.CompletedProcess:
-    """Import the entry point as Lambda's runtime would, then answer a launch."""
+def import_inside_lambda(log_level: str, events: list[Any] | None = None) -> subprocess.CompletedProcess:
+    """Import the entry point as Lambda's runtime would, then answer each event (a launch by default).
+
+    The results go to stderr, as the runtime returns them apart from the log; stdout is the log.
+    """
     script = (
-        "import json, logging, sys\n"
+        "import json, logging, sys, types\n"
         f"sys.path.insert(0, {str(LAMBDA_DIR)!r})\n"
         "import lambda_function\n"
-        "print(logging.getLogger('skill').level)\n"
-        "print(json.dumps(lambda_function.lambda_handler(json.loads(sys.stdin.read()), None)))\n"
+        "results = [logging.getLogger('skill').level]\n"
+        "for number, event in enumerate(json.loads(sys.stdin.read())):\n"
+        "    context = types.SimpleNamespace(aws_request_id=f'invocation-{number}')\n"
+        "    try:\n"
+        "        results.append(lambda_function.lambda_handler(event, context))\n"
+        "    except ValueError as error:\n"
+        "        results.append(type(error).__name__)\n"
+        "print(json.dumps(results), file=sys.stderr)\n"
     )
     env = {
         "PATH": "/usr/bin:/bin",
@@ -181,19 +190,25 @@ def import_inside_lambda(log_level: str) -> subprocess.CompletedProcess:
         "LOG_LEVEL": log_level,
     }
     return subprocess.run(
-        [sys.executable, "-c", script], input=json.dumps(launch()), env=env,
+        [sys.executable, "-c", script], input=json.dumps(events or [launch()]), env=env,
         cwd=LAMBDA_DIR.parent, capture_output=True, text=True, timeout=60,
-    )
+    )  # fmt: skip
+
+
+def log_lines(result: subprocess.CompletedProcess) -> list[dict[str, Any]]:
+    """stdout, every line a JSON object (the function's log as CloudWatch receives it)."""
+    return [json.loads(line) for line in result.stdout.splitlines()]
 
 
 @pytest.mark.slow  # a fresh interpreter
 def test_an_unknown_log_level_falls_back_to_info_with_one_warning() -> None:
     result = import_inside_lambda("verbose")
     assert result.returncode == 0, result.stderr
-    level, response = result.stdout.splitlines()
-    assert int(level) == logging.INFO
-    assert speech(json.loads(response))  # the function still answers
-    assert result.stderr.splitlines() == [
+    level, response = json.loads(result.stderr)
+    assert level == logging.INFO
+    assert speech(response)  # the function still answers
+    warnings = [line for line in log_lines(result) if line.get("level") == "WARNING"]
+    assert [line["message"] for line in warnings] == [
         "LOG_LEVEL='verbose' is not DEBUG, INFO, WARNING, ERROR or CRITICAL: logging at INFO"
     ]
 
@@ -202,59 +217,34 @@ def test_an_unknown_log_level_falls_back_to_info_with_one_warning() -> None:
 def test_a_known_log_level_is_used_in_any_case() -> None:
     result = import_inside_lambda("debug")
     assert result.returncode == 0, result.stderr
-    assert int(result.stdout.splitlines()[0]) == logging.DEBUG
-    assert "LOG_LEVEL" not in result.stderr
-
-# Template -------------------------------------------------------------------
+    assert json.loads(result.stderr)[0] == logging.DEBUG
+    assert "LOG_LEVEL" not in result.stdout
 
 
-class _CloudFormationLoader(yaml.SafeLoader):
-    """Reads !Ref, !Sub and friends as their long forms."""
+@pytest.mark.slow  # a fresh interpreter
+def test_inside_lambda_each_request_logs_one_json_line_and_one_metric_record() -> None:
+    events = [launch(), {"not": "alexa"}, launch(OTHER_SKILL_ID)]
+    result = import_inside_lambda("INFO", events)
+    assert result.returncode == 0, result.stderr
+    _, answered, *refused = json.loads(result.stderr)
+    assert speech(answered) and refused == ["NotAnAlexaRequest", "WrongSkill"]
+    lines = log_lines(result)
+    requests = [line for line in lines if "_aws" not in line]
+    metrics = [line for line in lines if "_aws" in line]
+    assert [(line["logger"], line["outcome"]) for line in requests] == [
+        ("skill.request", "answered"), ("skill.lambda", "refused"), ("skill.lambda", "refused"),
+    ]  # fmt: skip
+    assert [line["Outcome"] for line in metrics] == ["answered", "refused", "refused"]
+    # Lambda's own id of each invocation, as its REPORT line and error traces name it.
+    assert [line["function_request_id"] for line in requests] == ["invocation-0", "invocation-1", "invocation-2"]
+    ids = [event.get("request", {}).get("requestId") for event in events]
+    assert [line["request_id"] for line in requests] == ids  # None for the event without one
+    assert "amzn1.ask.account" not in result.stdout and "amzn1.echo-api.session" not in result.stdout
 
 
-def _intrinsic(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> dict[str, Any]:
-    if isinstance(node, yaml.ScalarNode):
-        value: Any = loader.construct_scalar(node)
-    elif isinstance(node, yaml.SequenceNode):
-        value = loader.construct_sequence(node)
-    else:
-        value = loader.construct_mapping(node)  # type: ignore[arg-type]
-    return {"Ref" if suffix == "Ref" else f"Fn::{suffix}": value}
-
-
-_CloudFormationLoader.add_multi_constructor("!", _intrinsic)
-
-
-@pytest.fixture(scope="module")
-def template() -> dict[str, Any]:
-    return yaml.load(packaging.TEMPLATE.read_text(encoding="utf-8"), Loader=_CloudFormationLoader)
-
-
-@pytest.mark.slow  # cfn-lint in a subprocess
-def test_template_passes_cfn_lint() -> None:
-    # cfn-lint's own runner: errors, warnings and runtime deprecations, for every region by default.
-    lint = "import sys; from cfnlint.runner import main; sys.exit(main())"
-    result = subprocess.run(
-        [sys.executable, "-c", lint, "--format", "parseable", "--", str(packaging.TEMPLATE)],
-        capture_output=True,
-        text=True,
-    )
-    assert (result.returncode, result.stdout + result.stderr) == (0, "")
-
-
-def test_template_deploys_what_package_builds(template: dict[str, Any]) -> None:
-    function = template["Resources"]["SkillFunction"]["Properties"]
-    assert function["Handler"] == "lambda_function.lambda_handler"
-    assert (LAMBDA_DIR / function["CodeUri"]).resolve() == packaging.DEFAULT_OUTPUT
-    assert function["Runtime"] == f"python{packaging.runtime_version()}"
-
-
-def test_template_answers_only_its_skill_in_time(template: dict[str, Any]) -> None:
-    function = template["Resources"]["SkillFunction"]["Properties"]
-    assert function["Timeout"] < 8  # Alexa waits 8 seconds
-    assert function["Environment"]["Variables"]["ALEXA_SKILL_ID"] == {"Ref": "SkillId"}
-    event = function["Events"]["AlexaSkill"]
-    assert event == {"Type": "AlexaSkill", "Properties": {"SkillId": {"Ref": "SkillId"}}}
-    assert function["LoggingConfig"]["LogGroup"] == {"Ref": "SkillLogGroup"}
-    assert "RetentionInDays" in template["Resources"]["SkillLogGroup"]["Properties"]
-    assert template["Outputs"]["SkillFunctionArn"]["Value"] == {"Fn::GetAtt": "SkillFunction.Arn"}
+@pytest.mark.slow  # a fresh interpreter
+def test_inside_lambda_a_higher_log_level_keeps_the_metrics() -> None:
+    result = import_inside_lambda("WARNING", [launch()])
+    assert result.returncode == 0, result.stderr
+    lines = log_lines(result)
+    assert [line["Outcome"] for line in lines] == ["answered"]  # the metric record only

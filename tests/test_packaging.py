@@ -261,4 +261,73 @@ def test_cold_start_benchmark_runs_on_the_bundle(bundle: Path, tmp_path: Path) -
     setup = cold_start.Setup(cold_start.interpreter_flags(bytecode=False), runtime_imports=True)
     times = cold_start.measure(cold_start.unpack(bundle, tmp_path), runs=1, setup=setup)
     table, ratio = cold_start.report(times, setup)
-    assert ratio > 0 and "| Leg Cramp Guide `lambda_handler` |" in table
+    assert ratio > 0 and "| Leg Cramp Guide `lambda_handler`, JSON logs and EMF metrics |" in table
+
+
+# Bytecode (--bytecode) ---------------------------------------------------------
+
+THIS_PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
+
+
+@pytest.fixture(scope="session")
+def bytecode_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundle with bytecode for this interpreter, as ``--bytecode`` makes it for the runtime's."""
+    output = tmp_path_factory.mktemp("dist-bytecode") / "skill-lambda.zip"
+    return packaging.build_bundle(output, bytecode=Path(sys.executable), bytecode_version=THIS_PYTHON).path
+
+
+def test_bytecode_for_another_python_than_the_runtime_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    output = tmp_path / "skill-lambda.zip"
+    assert main(["package", "--output", str(output), "--bytecode", sys.executable]) == EXIT_PROBLEMS
+    assert capsys.readouterr().err == (
+        f"package: --bytecode: {sys.executable} is Python {THIS_PYTHON}, the template's runtime is "
+        f"python{packaging.runtime_version()}: Lambda would ignore bytecode of another version\n"
+    )
+    assert not output.exists()
+
+
+def test_bytecode_from_a_missing_python_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "python3.99"
+    assert main(["package", "--output", str(tmp_path / "b.zip"), "--bytecode", str(missing)]) == EXIT_PROBLEMS
+    assert capsys.readouterr().err == f"package: --bytecode: no Python interpreter {missing}\n"
+
+
+@pytest.mark.slow  # builds a bundle
+def test_bytecode_ships_for_every_module_and_the_same_bytes_each_time(bytecode_bundle: Path, tmp_path: Path) -> None:
+    tag = sys.implementation.cache_tag
+    with zipfile.ZipFile(bytecode_bundle) as archive:
+        names = set(archive.namelist())
+    sources = {name for name in names if name.endswith(".py")}
+    compiled = {name for name in names if name.endswith(".pyc")}
+    expected = {re.sub(r"([^/]+)\.py$", rf"__pycache__/\1.{tag}.pyc", name) for name in sources}
+    assert compiled == expected
+    again = packaging.build_bundle(tmp_path / "again.zip", bytecode=Path(sys.executable), bytecode_version=THIS_PYTHON)
+    assert again.path.read_bytes() == bytecode_bundle.read_bytes()
+
+
+# Runs in the bare interpreter; -B: it writes no bytecode of its own.
+BYTECODE_RUNNER = r"""
+import json, sys
+sys.path.insert(0, sys.argv[1])
+import lambda_function
+print(json.dumps(lambda_function.lambda_handler(json.loads(sys.stdin.read()), None)))
+"""
+
+
+@pytest.mark.slow  # builds a bundle
+def test_bytecode_is_what_runs(bytecode_bundle: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "task"
+    with zipfile.ZipFile(bytecode_bundle) as archive:
+        archive.extractall(folder)
+    # Unchecked-hash bytecode never reads its source: a broken source proves the bytecode ran.
+    for name in ("skill/core.py", "skill/handlers.py", "ask_sdk_model/__init__.py"):
+        (folder / name).write_text("raise ImportError('the source was compiled, not the bytecode')\n")
+    result = subprocess.run(
+        [sys.executable, "-I", "-S", "-B", "-c", BYTECODE_RUNNER, str(folder)],
+        input=json.dumps(request_builder.envelope(request_builder.launch_request(), skill_id=SKILL_ID)),
+        env={"ALEXA_SKILL_ID": SKILL_ID}, cwd=folder, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert load_content("en-US").skill_name in speech(json.loads(result.stdout))

@@ -14,13 +14,17 @@ DEFAULT_BUNDLE = "dist/skill-lambda.zip"
 def register(commands: Commands) -> None:
     sub = add_command(commands, "package", package, "validate, then build the Lambda bundle (zip)")
     sub.add_argument("--output", default=DEFAULT_BUNDLE, help=f"the zip to write (default {DEFAULT_BUNDLE})")
+    sub.add_argument(
+        "--bytecode", nargs="?", const="", metavar="PYTHON",
+        help="also ship compiled modules, made by PYTHON (default: python3.N of the template's runtime, on PATH)",
+    )  # fmt: skip
 
 
 def package(args: argparse.Namespace) -> int:
     """Validate, then build the Lambda bundle; print its path, size and file count."""
     from pathlib import Path
 
-    from skill.packaging import PackagingError, build_bundle, validate_everything
+    from skill.packaging import PackagingError, build_bundle, runtime_version, validate_everything
 
     problems = validate_everything()
     for problem in problems:
@@ -29,7 +33,10 @@ def package(args: argparse.Namespace) -> int:
         print(f"package: {len(problems)} problem(s), no bundle built", file=sys.stderr)
         return EXIT_PROBLEMS
     try:
-        bundle = build_bundle(Path(args.output))
+        python = None
+        if args.bytecode is not None:
+            python = Path(args.bytecode or f"python{runtime_version()}")
+        bundle = build_bundle(Path(args.output), bytecode=python)
     except PackagingError as error:
         print(f"package: {error}", file=sys.stderr)
         return EXIT_PROBLEMS

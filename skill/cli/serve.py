@@ -38,5 +38,18 @@ def serve(args: argparse.Namespace) -> int:
     except ContentError as error:
         print(f"serve: the content is invalid:\n{error}", file=sys.stderr)
         return EXIT_PROBLEMS
+    _log_as_json()
     run_server(app, host=args.host, port=args.port, workers=args.workers)
     return EXIT_OK
+
+
+def _log_as_json() -> None:
+    """The skill's log lines and metric records on standard error, as on Lambda (skill.telemetry)."""
+    import os
+
+    from skill import telemetry
+
+    namespace = os.environ.get("METRICS_NAMESPACE")
+    warning = telemetry.configure(os.environ.get("LOG_LEVEL"), sys.stderr, namespace=namespace)
+    if warning:
+        print(f"serve: {warning}", file=sys.stderr)
