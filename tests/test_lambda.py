@@ -3,13 +3,11 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import logging
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -18,13 +16,11 @@ import pytest
 from skill import answers
 from skill.content import load_content
 from skill.envelope import InvalidEnvelope
+from skill.paths import LAMBDA_DIR
 from skill.simulator import request_builder
 from skill.speech import spoken
-from tests.helpers import ends_session, speech
+from tests.helpers import OTHER_SKILL_ID, SKILL_ID, ends_session, load_lambda_function, speech
 
-LAMBDA_DIR = Path(__file__).resolve().parent.parent / "lambda"
-SKILL_ID = "amzn1.ask.skill.11111111-2222-3333-4444-555555555555"
-OTHER_SKILL_ID = "amzn1.ask.skill.99999999-8888-7777-6666-555555555555"
 CONTENT = load_content("en-US")
 
 API_GATEWAY_EVENT = {
@@ -48,11 +44,7 @@ def load_handler(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str | No
             monkeypatch.delenv("ALEXA_SKILL_ID", raising=False)
         else:
             monkeypatch.setenv("ALEXA_SKILL_ID", skill_id)
-        spec = importlib.util.spec_from_file_location("lambda_function_under_test", LAMBDA_DIR / "lambda_function.py")
-        assert spec and spec.loader
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        return module
+        return load_lambda_function("lambda_function_under_test")
 
     yield load
     skill_logger.setLevel(level)

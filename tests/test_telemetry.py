@@ -4,7 +4,6 @@ metric record per request (skill.telemetry), on Lambda and from ``serve``."""
 from __future__ import annotations
 
 import copy
-import importlib.util
 import io
 import json
 import logging
@@ -18,9 +17,8 @@ import pytest
 from ask_sdk_core.exceptions import SerializationException
 
 from skill import answers, build_skill, handle_envelope, telemetry
-from skill.paths import LAMBDA_DIR
 from skill.simulator import request_builder as rb
-from tests.helpers import OTHER_SKILL_ID, SKILL_ID, speech
+from tests.helpers import OTHER_SKILL_ID, SKILL_ID, load_lambda_function, speech
 from tests.servers import start_server
 from tests.web.helpers import encode, http_post
 
@@ -73,11 +71,7 @@ def skill() -> Any:
 @pytest.fixture
 def lambda_module(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
     monkeypatch.setenv("ALEXA_SKILL_ID", SKILL_ID)
-    spec = importlib.util.spec_from_file_location("lambda_function_telemetry", LAMBDA_DIR / "lambda_function.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_lambda_function("lambda_function_telemetry")
 
 
 def envelope(request: dict[str, Any], locale: str = "en-GB") -> dict[str, Any]:
