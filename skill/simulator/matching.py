@@ -281,11 +281,13 @@ class Matcher:
         "how do i prevent shingles" against "how do i prevent cramps": the
         subject is something the model has never heard of, not leg cramps.
         """
-        domain = vocabulary().domain_words
-        if any(self._takes(chosen.sample.intent, slot_type) for slot_type in vocabulary().precedence_slot_types):
-            return False  # the intents for what is not leg cramps
-        utterance_words = chosen.utterance.reading(chosen.sample.slot_types)[0]
-        return bool(chosen.utterance.unknown) and not utterance_words & domain and bool(chosen.sample.stems & domain)
+        words = vocabulary()
+        if not chosen.utterance.unknown or any(
+            self._takes(chosen.sample.intent, slot_type) for slot_type in words.precedence_slot_types
+        ):
+            return False  # nothing unknown, or one of the intents for what is not leg cramps
+        said = chosen.utterance.reading(chosen.sample.slot_types)[0]
+        return not said & words.domain_words and bool(chosen.sample.stems & words.domain_words)
 
     def _leaves_its_subject_unsaid(self, utterance: Utterance, sample: Sample) -> bool:
         """A sample about a named topic (another one, or one the source lacks) when the utterance names none.
