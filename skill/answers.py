@@ -74,6 +74,10 @@ class Lines:
         self.history: list[str] = list(heard)
         self._pick = pick
 
+    def heard(self, key: str) -> bool:
+        """Whether any wording of the message was said this session."""
+        return not {digest(wording) for wording in self.content.variants(key)}.isdisjoint(self.history)
+
     def say(self, key: str, **fields: str) -> str:
         wordings = [wording.format(**fields) for wording in self.content.variants(key)]
         if len(wordings) == 1:
@@ -131,7 +135,10 @@ def topic(lines: Lines, key: str) -> Answer:
     if key == "causes":
         return causes(lines)
     entry = lines.content.answers[key]
-    text = _join(entry.text, lines.say("seek_care") if entry.seek_care else "")
+    # Causes and cause details always end with the advice; a direct answer adds it only
+    # until the person has heard it once this session.
+    advise = entry.seek_care and not lines.heard("seek_care")
+    text = _join(entry.text, lines.say("seek_care") if advise else "")
     question, offer = _offer(lines, _as_offer(entry.offer))
     return Answer(text, question, entry.title, offer, subject=f"{ANSWER_PREFIX}{key}")
 

@@ -169,6 +169,16 @@ def test_the_seek_care_advice_ends_every_cause_in_a_new_wording(conversation):
     assert len(set(advice)) == len(advice)
 
 
+def test_a_direct_answer_gives_the_seek_care_advice_only_until_it_was_heard(conversation):
+    advising = next(entry for entry in DIRECT.values() if entry.seek_care)
+    conversation.launch()
+    assert any(wording in speech(conversation.intent(advising.intent)) for wording in SEEK_CARE)
+    conversation.intent("CausesIntent")  # the causes answer ends on the advice whatever was heard
+    again = speech(conversation.intent(advising.intent))
+    assert again.startswith(advising.text)
+    assert not any(wording in again for wording in SEEK_CARE)
+
+
 def test_asking_for_a_repeat_is_the_one_time_a_sentence_comes_again(conversation):
     conversation.launch()
     first = speech(conversation.intent("DurationIntent"))

@@ -327,3 +327,19 @@ def test_a_question_that_names_no_topic_is_not_about_another_topic(understander)
     assert understander.understand("is it serious").intent == "SeeDoctorIntent"
     assert understander.understand("why does my back hurt").intent == "OtherTopicIntent"
     assert understander.understand("back please").intent == "AMAZON.PreviousIntent"
+
+
+def test_plain_words_people_use_are_understood(understander):
+    # Apostrophes left out, pronouns for the cramps, a fall or a racing heart said plainly.
+    cases = {
+        "i cramp so bad i cant walk": "EmergencyIntent",
+        "my grandma fell and cant get up": "EmergencyIntent",
+        "my heart is racing and my legs are cramping": "EmergencyIntent",
+        "there's a lump in my calf": "EmergencyIntent",
+        "how do i prevent them": "PreventionIntent",
+        "how long do they last": "DurationIntent",
+        "my cramp has lasted for hours now": "SeeDoctorIntent",
+        "should i put heat on it": "NotCoveredIntent",
+    }
+    for utterance, intent in cases.items():
+        assert understander.understand(utterance).intent == intent, utterance
