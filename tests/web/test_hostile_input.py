@@ -1,0 +1,138 @@
+"""Hostile input the security review sent: numbers JSON has not, lone
+surrogates, a body shorter than its Content-Length, another skill's session,
+and attacker text long enough to flood a log. Signed with real chains, so
+each is refused for what it is, not for a missing signature."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import socket
+import time
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from skill import build_skill, handle_envelope
+from skill.envelope import InvalidEnvelope, check_envelope
+from skill.paths import REPO_ROOT
+from tests.servers import TIMEOUT, Server
+from tests.web.helpers import SKILL_ID, Certs, Post, encode, launch, raw_exchange
+
+# What Python's JSON reader takes and no JSON writer may send back.
+NOT_JSON_NUMBERS = [b"NaN", b"Infinity", b"-Infinity"]
+
+
+def with_attributes(raw_value: bytes) -> bytes:
+    """A launch whose session attributes hold ``raw_value`` exactly as written (not as json.dumps writes it)."""
+    envelope = launch()
+    envelope["session"]["attributes"] = {"cause_index": "PLACEHOLDER", "offer": "causes"}
+    return encode(envelope).replace(b'"PLACEHOLDER"', raw_value)
+
+
+@pytest.mark.parametrize("raw", NOT_JSON_NUMBERS, ids=lambda raw: raw.decode())
+def test_nan_and_infinity_are_refused_not_echoed(post: Post, certs: Certs, raw: bytes) -> None:
+    body = with_attributes(raw)
+    assert json.loads(body)  # Python reads it...
+    status, answer = post(body, certs.signed(body))
+    assert status == 400 and answer == {"error": "not an Alexa request envelope"}  # ...the service does not
+
+
+@pytest.mark.parametrize("raw", [b'"\\ud800"', b'"cramp \\udfff"', b'{"\\udbff": 1}'], ids=["high", "low", "in-a-key"])
+def test_lone_surrogates_are_refused(post: Post, certs: Certs, raw: bytes) -> None:
+    body = with_attributes(raw)
+    status, answer = post(body, certs.signed(body))
+    assert status == 400 and answer == {"error": "not an Alexa request envelope"}
+
+
+def test_a_surrogate_pair_is_text_and_answered(post: Post, certs: Certs) -> None:
+    body = with_attributes(b'"\\ud83d\\ude00"')  # one emoji, escaped as JSON escapes it
+    status, answer = post(body, certs.signed(body))
+    assert status == 200 and answer["response"]["outputSpeech"]
+
+
+def test_check_envelope_looks_everywhere() -> None:
+    deep: Any = float("nan")
+    for _ in range(5000):  # deeper than Python's recursion limit
+        deep = [deep]
+    for bad, words in [({"request": {"type": "LaunchRequest", "requestId": "r"}, "x": deep}, "nan"),
+                       ({"request": {"type": "LaunchRequest", "requestId": "r", "n": -float("inf")}}, "-inf"),
+                       ({"request": {"type": "LaunchRequest", "requestId": "r\udc00"}}, "surrogate")]:
+        with pytest.raises(InvalidEnvelope, match=words):
+            check_envelope(bad)
+
+
+def load_lambda() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("lambda_function_hostile", Path(REPO_ROOT, "lambda",
+                                                                                  "lambda_function.py"))
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("raw", [*NOT_JSON_NUMBERS, b'"\\ud800"'], ids=lambda raw: raw.decode())
+def test_lambda_refuses_them_too(raw: bytes) -> None:
+    # Lambda's runtime parses the event with json.loads, which takes all of these.
+    event = json.loads(with_attributes(raw))
+    with pytest.raises(InvalidEnvelope):
+        handle_envelope(build_skill(SKILL_ID), event)
+    with pytest.raises(ValueError):  # lambda_handler's refusal (a ValueError), never an answer
+        load_lambda().lambda_handler(event, None)
+    assert handle_envelope(build_skill(SKILL_ID), json.loads(with_attributes(b"1")))["response"]
+
+
+@pytest.mark.parametrize("application", ['"amzn1.ask.skill.someone-else"', "{}", '{"applicationId": null}'])
+def test_a_session_application_not_naming_this_skill_is_refused(post: Post, certs: Certs, application: str) -> None:
+    envelope = launch()  # the context names this skill
+    body = encode(envelope).replace(json.dumps(envelope["session"]["application"]).encode(), application.encode())
+    assert application.encode() in body
+    assert post(body, certs.signed(body)) == (400, {"error": "application_id"})
+
+
+# --- over the wire --------------------------------------------------------------------------
+
+
+def _post_head(length: int, headers: dict[str, str]) -> bytes:
+    lines = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+    return (f"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n{lines}"
+            f"Content-Length: {length}\r\n\r\n").encode()
+
+
+@pytest.mark.slow
+def test_a_body_shorter_than_its_content_length_then_a_half_close_is_400(server: Server, certs: Certs) -> None:
+    body = encode(launch())  # valid and signed as sent: only its declared length is wrong
+    with socket.create_connection(server.base, timeout=TIMEOUT) as sock:
+        sock.sendall(_post_head(len(body) + 40, certs.signed(body)) + body)
+        sock.shutdown(socket.SHUT_WR)
+        received = b""
+        while chunk := sock.recv(65536):
+            received += chunk
+    head, _, payload = received.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400")
+    assert json.loads(payload) == {"error": "body shorter than its Content-Length"}
+    # The same bytes with the right length are answered.
+    status, answer, _ = raw_exchange(server.base, _post_head(len(body), certs.signed(body)) + body)
+    assert status.startswith("HTTP/1.1 200") and answer["response"]["outputSpeech"]
+
+
+@pytest.mark.slow
+def test_attacker_text_reaches_the_log_cut_short(server: Server, certs: Certs) -> None:
+    body = encode(launch())
+    long_url = "https://s3.amazonaws.com/invalid/" + "u" * 8150
+    headers = {**certs.signed(body), "SignatureCertChainUrl": long_url}
+    status, answer, _ = raw_exchange(server.base, _post_head(len(body), headers) + body)
+    assert status.startswith("HTTP/1.1 400") and answer == {"error": "signature_cert_chain_url"}
+    long_target = "/?" + "q" * 4000  # a request line of 4 KiB, within gunicorn's limit
+    request = f"POST {long_target} HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{{}}".encode()
+    status, _, _ = raw_exchange(server.base, request)
+    assert status.startswith("HTTP/1.1 400")
+    deadline = time.monotonic() + 3
+    while "q" * 150 not in server.log() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    log = server.log()
+    assert "signature_cert_chain_url check failed" in log and "u" * 150 in log and "q" * 150 in log
+    assert "u" * 300 not in log and "q" * 300 not in log
+    assert max(len(line) for line in log.splitlines()) < 600
