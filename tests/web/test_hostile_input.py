@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from skill import build_skill, handle_envelope
-from skill.envelope import InvalidEnvelope, check_envelope
+from skill.envelope import InvalidEnvelope, WrongSkill, check_envelope
 from skill.paths import REPO_ROOT
 from tests.servers import TIMEOUT, Server
 from tests.web.helpers import SKILL_ID, Certs, Post, encode, launch, raw_exchange
@@ -64,7 +64,17 @@ def test_check_envelope_looks_everywhere() -> None:
             check_envelope(bad)
 
 
-def load_lambda() -> ModuleType:
+def load_lambda(skill_id: str | None = None) -> ModuleType:
+    """lambda/lambda_function.py as Lambda imports it, ``ALEXA_SKILL_ID`` set to ``skill_id``."""
+    with pytest.MonkeyPatch.context() as patch:
+        if skill_id is None:
+            patch.delenv("ALEXA_SKILL_ID", raising=False)
+        else:
+            patch.setenv("ALEXA_SKILL_ID", skill_id)
+        return _import_lambda()
+
+
+def _import_lambda() -> ModuleType:
     spec = importlib.util.spec_from_file_location("lambda_function_hostile", Path(REPO_ROOT, "lambda",
                                                                                   "lambda_function.py"))
     assert spec and spec.loader
@@ -84,12 +94,31 @@ def test_lambda_refuses_them_too(raw: bytes) -> None:
     assert handle_envelope(build_skill(SKILL_ID), json.loads(with_attributes(b"1")))["response"]
 
 
-@pytest.mark.parametrize("application", ['"amzn1.ask.skill.someone-else"', "{}", '{"applicationId": null}'])
-def test_a_session_application_not_naming_this_skill_is_refused(post: Post, certs: Certs, application: str) -> None:
+APPLICATIONS = ['"amzn1.ask.skill.someone-else"', "{}", '{"applicationId": null}', '["x"]']
+
+
+def with_session_application(raw: str) -> bytes:
     envelope = launch()  # the context names this skill
-    body = encode(envelope).replace(json.dumps(envelope["session"]["application"]).encode(), application.encode())
-    assert application.encode() in body
-    assert post(body, certs.signed(body)) == (400, {"error": "application_id"})
+    envelope["session"]["application"] = "PLACEHOLDER"
+    return encode(envelope).replace(b'"PLACEHOLDER"', raw.encode())
+
+
+@pytest.mark.parametrize("application", APPLICATIONS)
+def test_a_session_application_not_naming_this_skill_is_refused(post: Post, certs: Certs, application: str) -> None:
+    body = with_session_application(application)
+    status, answer = post(body, certs.signed(body))  # the envelope schema refuses it, naming the field
+    assert status == 400 and answer["field"] == "session.application" + (".applicationId" if "{" in application
+                                                                         else "")
+
+
+@pytest.mark.parametrize("application", APPLICATIONS)
+def test_lambda_refuses_a_session_application_not_naming_this_skill(application: str) -> None:
+    # Lambda has no schema: the one rule, check_application_id, refuses each form.
+    event = json.loads(with_session_application(application))
+    with pytest.raises(WrongSkill, match="session.application"):
+        handle_envelope(build_skill(SKILL_ID), event)
+    with pytest.raises(WrongSkill):
+        load_lambda(SKILL_ID).lambda_handler(event, None)
 
 
 # --- over the wire --------------------------------------------------------------------------
