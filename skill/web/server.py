@@ -1,20 +1,56 @@
-"""Runs the web app on gunicorn, a production WSGI server.
+"""Runs the web app on gunicorn, a production WSGI server, with the buffering worker.
 
 gunicorn handles the signals: SIGTERM stops accepting connections, lets the
 workers finish the requests in hand (up to ``graceful_timeout``) and exits 0.
+Each worker (``skill.web.worker.BufferingWorker``) reads a request whole
+before the app sees it, so clients that trickle bytes hold no worker.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
+from gunicorn.glogging import Logger
+
+from skill.envelope import MAX_SHOWN_CHARS
 
 # Who, what, status, size, time: never bodies, query strings aside from the
 # request line, headers or user ids (those travel only in request bodies).
 ACCESS_LOG_FORMAT = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
+
+
+class CappedMessages(logging.Filter):
+    """Cuts every message to ``MAX_SHOWN_CHARS``: gunicorn's own lines quote what a client sent."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        text = record.getMessage()
+        if len(text) > MAX_SHOWN_CHARS:
+            record.msg, record.args = f"{text[:MAX_SHOWN_CHARS]}... ({len(text)} characters)", None
+        return True
+
+
+class CappedLogger(Logger):
+    """gunicorn's logger with every value taken from a request cut to ``MAX_SHOWN_CHARS``.
+
+    The request line of an access line can be 4 KiB long, a header longer;
+    a log line stays short whatever a client sends. Tracebacks are not cut.
+    """
+
+    def setup(self, cfg: Any) -> None:
+        super().setup(cfg)
+        for handler in self.error_log.handlers:
+            handler.addFilter(CappedMessages())
+
+    def atoms(self, resp: Any, req: Any, environ: Any, request_time: Any) -> dict[str, Any]:
+        atoms: dict[str, Any] = super().atoms(resp, req, environ, request_time)
+        for key, value in atoms.items():
+            if isinstance(value, str) and len(value) > MAX_SHOWN_CHARS:
+                atoms[key] = f"{value[:MAX_SHOWN_CHARS]}..."
+        return atoms
 
 
 def gunicorn_options(host: str, port: int, workers: int) -> dict[str, Any]:
@@ -22,14 +58,17 @@ def gunicorn_options(host: str, port: int, workers: int) -> dict[str, Any]:
     return {
         "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
         "workers": workers,
-        # Sync workers close each connection after one response, so a refused
-        # body is never drained for keep-alive; a reverse proxy in front
-        # buffers slow clients (see README).
-        "worker_class": "sync",
+        # gunicorn's sync worker, with each request read whole in an event
+        # loop first: slow clients wait there, not in the app (skill.web.worker;
+        # the candidates measured are in the README). It closes each
+        # connection after one response, so a refused body is never drained.
+        "worker_class": "skill.web.worker.BufferingWorker",
+        "worker_connections": 1000,  # connections a worker keeps waiting for their request
         "timeout": 30,  # a stuck worker is replaced; Alexa gives up after 8 s anyway
         "graceful_timeout": 10,
         "accesslog": "-",
         "access_log_format": ACCESS_LOG_FORMAT,
+        "logger_class": CappedLogger,
         # Otherwise every instance would claim the same $HOME/.gunicorn socket.
         "control_socket_disable": True,
         "proc_name": "leg-cramp-guide",
