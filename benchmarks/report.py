@@ -12,6 +12,7 @@ from pathlib import Path
 
 from benchmarks.in_process import InProcess
 from benchmarks.over_http import HttpResults
+from benchmarks.slowclients import ANSWER_WITHIN_S  # issue 14's target for the slow-client row
 from skill import markdown
 
 __all__ = ["Row", "machine", "render", "report", "rows_for"]
@@ -62,6 +63,14 @@ def machine() -> str:
     )
 
 
+def worker_name() -> str:
+    """The gunicorn worker class ``serve`` uses, as the table names it."""
+    from skill.web.server import gunicorn_options
+
+    worker = gunicorn_options("127.0.0.1", 0, 1)["worker_class"]
+    return worker if isinstance(worker, str) else worker.__name__
+
+
 def _ratio_row(what: str, ours: float, baseline: float, target: float, fmt: str = "{:.0f}") -> Row:
     ratio = ours / baseline if baseline else 0.0
     return Row(what, fmt.format(ours), fmt.format(baseline), f"{ratio:.2f}", f"≥ {target}", ratio >= target)
@@ -88,6 +97,13 @@ def rows_for(local: InProcess | None, served: HttpResults | None, cold: tuple[fl
             Row("4. peak RSS of a server worker (VmHWM), MiB", f"{served.peak_mib['ours']:.1f}",
                 f"{served.peak_mib['minimal']:.1f}", f"{served.peak_mib['ours'] / served.peak_mib['minimal']:.2f}"),
         ]
+    if served is not None and served.slow is not None:
+        slow = served.slow
+        headers = slow.slow_connections // 2
+        rows.append(Row(f"5. slow clients ({headers} trickling headers, {slow.slow_connections - headers} a body, "
+                        f"{slow.seconds:g} s): signed requests answered · slowest ms",
+                        f"{slow.answered} · {slow.max_ms:.0f}", "", "", f"all within {ANSWER_WITHIN_S:g} s",
+                        slow.answered > 0 and slow.late == 0))
     if cold is not None:
         from benchmarks.cold_start import TARGET_RATIO
 
@@ -105,7 +121,8 @@ def report(
     lines = [f"Machine: {machine()}."]
     if served is not None:
         client = "wrk, 1 thread" if served.tool == "wrk" else "a Python thread client, itself a load on the 2 cores"
-        lines.append(f"HTTP: {client}, {args.connections} connections, gunicorn {args.workers} sync workers, "
+        lines.append(f"HTTP: {client}, {args.connections} connections, "
+                     f"gunicorn {args.workers} {worker_name()} workers, "
                      f"best of {args.rounds} runs of {args.seconds:g} s each.")
     lines += ["", render(rows), "", BASELINES]
     if local is not None:
