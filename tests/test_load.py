@@ -18,10 +18,13 @@ import pytest
 
 from benchmarks import loadgen, procs, slowclients
 from benchmarks.loadgen import Prepared
+from benchmarks.servers import start, wait_ready
 from benchmarks.workload import SKILL_ID, conversations, encode
 from skill.simulator.testpki import TestChain, ensure_test_chain
 from skill.web.worker import BufferingWorker
 from tests.servers import Server, http_exchange, serving, start_server
+from tests.web.budget_server import BUDGET
+from tests.web.helpers import raw_exchange
 
 pytestmark = pytest.mark.slow  # a real server under load
 
@@ -155,3 +158,28 @@ def test_sigterm_with_slow_clients_connected_exits_0(tmp_path: Path) -> None:
     finally:
         for sock in slow:
             sock.close()
+
+
+def test_requests_waiting_in_a_worker_hold_at_most_its_budget(tmp_path: Path) -> None:
+    server = start("budget", ["-m", "tests.web.budget_server"], {"PYTHONUNBUFFERED": "1"}, tmp_path / "budget.log")
+    held: list[socket.socket] = []
+    try:
+        wait_ready(server)
+        head = b"POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 30000\r\n\r\n"
+        assert 70_000 > BUDGET > 50_000
+        for _ in range(2):  # two bodies of 30,000 bytes, each 10,000 short: 40,000 bytes waiting
+            sock = socket.create_connection(server.base, timeout=5)
+            sock.sendall(head + b" " * 20000)
+            held.append(sock)
+        time.sleep(0.3)
+        status, answer, _ = raw_exchange(server.base, head + b" " * 30000)  # would make 70,000
+        assert status.startswith("HTTP/1.1 503") and answer == {"error": "server busy"}
+        assert http_exchange(server.base, "GET", "/health")[0] == 200  # small requests still pass
+        for sock in held:  # the two waiting ones are still served when they finish (400: spaces are no JSON)
+            sock.sendall(b" " * 10000)
+            assert sock.recv(65536).startswith(b"HTTP/1.1 400")
+        assert "bytes of requests waiting: 503" in server.log()
+    finally:
+        for sock in held:
+            sock.close()
+        assert server.stop() == 0

@@ -18,9 +18,10 @@ throughput halved (README, Web service).
 Bounds: at most ``worker_connections`` connections wait per worker (then the
 worker stops accepting until some finish, and new ones queue in the kernel),
 each holds at most its head and a body up to ``max_body_bytes`` (a body
-declared larger is handed on at once, for the app to refuse unread), and
-after its response a connection lingers at most ``LINGER_SECONDS``, in the
-loop, for the client to close first.
+declared larger is handed on at once, for the app to refuse unread), all of
+them together at most ``max_buffered_bytes`` (past it the connection that
+sent the last bytes is answered 503), and after its response a connection
+lingers at most ``LINGER_SECONDS``, in the loop, for the client to close first.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ from typing import Any
 from gunicorn import http, util
 from gunicorn.workers.sync import SyncWorker
 
+from skill.web.app import MAX_BODY_BYTES
+
 __all__ = ["CUT", "BufferingWorker", "request_end"]
 
 MAX_HEAD_BYTES = 64 * 1024  # past gunicorn's own limits on the request line and headers, so it refuses them
@@ -44,11 +47,16 @@ LINGER_SECONDS = 2.0  # as gunicorn's close_graceful, but without blocking the w
 LINGER_BYTES = 64 * 1024
 SEND_TIMEOUT_SECONDS = 5.0  # a response fits the socket buffer; this only bounds a client that never reads
 RECV_BYTES = 65536
-TIMEOUT_BODY = b'{"error": "request not received in time"}'
-TIMEOUT_RESPONSE = (
-    b"HTTP/1.1 408 Request Timeout\r\nContent-Type: application/json\r\n"
-    b"Content-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(TIMEOUT_BODY), TIMEOUT_BODY)
-)
+
+
+def _refusal(status: bytes, error: bytes) -> bytes:
+    body = b'{"error": "%s"}' % error
+    return (b"HTTP/1.1 %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s"
+            % (status, len(body), body))
+
+
+TIMEOUT_RESPONSE = _refusal(b"408 Request Timeout", b"request not received in time")
+BUSY_RESPONSE = _refusal(b"503 Service Unavailable", b"server busy")
 
 
 @dataclass(eq=False)
@@ -132,7 +140,8 @@ class BufferingWorker(SyncWorker):
     """gunicorn's sync worker, with every request read whole, with a deadline, before it is served."""
 
     read_seconds = 5.0
-    max_body_bytes = 256 * 1024
+    max_body_bytes = MAX_BODY_BYTES  # the app's cap: a body declared larger is the app's to refuse, unread
+    max_buffered_bytes = 64 * 1024 * 1024  # what all waiting requests of a worker may hold in memory
 
     def run(self) -> None:
         # Everything loaded so far (the app, the SDK, jsonschema, cryptography:
@@ -143,6 +152,7 @@ class BufferingWorker(SyncWorker):
         self._selector = selectors.DefaultSelector()
         self._open: dict[int, _Connection] = {}  # waiting for a request, or lingering, by file descriptor
         self._accepting = False
+        self._buffered = 0  # bytes held by requests not yet served
         for listener in self.sockets:
             listener.setblocking(False)
         self._selector.register(self.PIPE[0], selectors.EVENT_READ, None)
@@ -234,7 +244,12 @@ class BufferingWorker(SyncWorker):
             else:
                 self._close(connection)
             return
+        if self._buffered + len(data) > self.max_buffered_bytes:
+            self.log.warning("%d bytes of requests waiting: 503", self._buffered)
+            self._refuse(connection, BUSY_RESPONSE)
+            return
         connection.data += data
+        self._buffered += len(data)
         if request_end(connection.data, self.max_body_bytes) is not None:
             self._serve(connection)  # the first request only: the connection closes after it
 
@@ -243,14 +258,27 @@ class BufferingWorker(SyncWorker):
             if not connection.lingering:
                 peer = connection.addr[0] if isinstance(connection.addr, tuple) else connection.addr
                 self.log.warning("request from %s not received within %g s: 408", peer, self.read_seconds)
-                try:
-                    connection.sock.send(TIMEOUT_RESPONSE)
-                except OSError:
-                    pass
-            self._close(connection)
+                self._refuse(connection, TIMEOUT_RESPONSE)
+            else:
+                self._close(connection)
+
+    def _refuse(self, connection: _Connection, response: bytes) -> None:
+        try:
+            connection.sock.send(response)  # a few bytes: the socket buffer takes them at once
+        except OSError:
+            pass
+        self._close(connection)
+
+    def _release(self, connection: _Connection) -> bytes:
+        """The request's bytes, no longer counted as waiting."""
+        data = bytes(connection.data)
+        self._buffered -= len(connection.data)
+        connection.data = bytearray()
+        return data
 
     def _close(self, connection: _Connection) -> None:
         self._unwatch(connection)
+        self._release(connection)
         util.close(connection.sock)
 
     # --- serving a whole request ----------------------------------------------------------
@@ -263,7 +291,7 @@ class BufferingWorker(SyncWorker):
         sock.settimeout(SEND_TIMEOUT_SECONDS)
         req = None
         try:
-            parser = http.get_parser(self.cfg, iter([bytes(connection.data)]), connection.addr)
+            parser = http.get_parser(self.cfg, iter([self._release(connection)]), connection.addr)
             req = next(parser)
             self.handle_request(connection.listener, req, sock, connection.addr)  # the sync worker's
         except http.errors.NoMoreData as error:
