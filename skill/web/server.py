@@ -23,14 +23,28 @@ from skill.envelope import MAX_SHOWN_CHARS
 ACCESS_LOG_FORMAT = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
 
 
+# Room for a value cut to MAX_SHOWN_CHARS and the words around it.
+MAX_MESSAGE_CHARS = 2 * MAX_SHOWN_CHARS
+
+
 class CappedMessages(logging.Filter):
-    """Cuts every message to ``MAX_SHOWN_CHARS``: gunicorn's own lines quote what a client sent."""
+    """Cuts every message to ``MAX_MESSAGE_CHARS``: some quote what a client sent (gunicorn's own do).
+
+    Tracebacks are not cut: they hold no request text but the exception's message.
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
         text = record.getMessage()
-        if len(text) > MAX_SHOWN_CHARS:
-            record.msg, record.args = f"{text[:MAX_SHOWN_CHARS]}... ({len(text)} characters)", None
+        if len(text) > MAX_MESSAGE_CHARS:
+            record.msg, record.args = f"{text[:MAX_MESSAGE_CHARS]}... ({len(text)} characters)", None
         return True
+
+
+def cap_messages(logger: logging.Logger) -> None:
+    """Every handler of ``logger`` cuts long messages (``CappedMessages``)."""
+    for handler in logger.handlers:
+        if not any(isinstance(existing, CappedMessages) for existing in handler.filters):
+            handler.addFilter(CappedMessages())
 
 
 class CappedLogger(Logger):
@@ -42,8 +56,7 @@ class CappedLogger(Logger):
 
     def setup(self, cfg: Any) -> None:
         super().setup(cfg)
-        for handler in self.error_log.handlers:
-            handler.addFilter(CappedMessages())
+        cap_messages(self.error_log)
 
     def atoms(self, resp: Any, req: Any, environ: Any, request_time: Any) -> dict[str, Any]:
         atoms: dict[str, Any] = super().atoms(resp, req, environ, request_time)
@@ -93,4 +106,5 @@ class SkillServer(BaseApplication):
 
 def serve(app: Flask, host: str = "127.0.0.1", port: int = 8080, workers: int = 2) -> None:
     """Serve ``app`` until SIGTERM or SIGINT; gunicorn then exits the process."""
+    cap_messages(logging.getLogger())  # the app's own log lines, as gunicorn's
     SkillServer(app, gunicorn_options(host, port, workers)).run()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import logging
 import socket
 import time
 from pathlib import Path
@@ -18,6 +19,7 @@ import pytest
 from skill import build_skill, handle_envelope
 from skill.envelope import InvalidEnvelope, WrongSkill, check_envelope
 from skill.paths import REPO_ROOT
+from skill.web.server import MAX_MESSAGE_CHARS, CappedMessages
 from tests.servers import TIMEOUT, Server
 from tests.web.helpers import SKILL_ID, Certs, Post, encode, launch, raw_exchange
 
@@ -119,6 +121,16 @@ def test_lambda_refuses_a_session_application_not_naming_this_skill(application:
         handle_envelope(build_skill(SKILL_ID), event)
     with pytest.raises(WrongSkill):
         load_lambda(SKILL_ID).lambda_handler(event, None)
+
+
+def test_a_long_log_message_is_cut_short() -> None:
+    # What any logger of the service writes, gunicorn's and the app's (serve adds it to every handler).
+    record = logging.LogRecord("skill.web", logging.WARNING, __file__, 1, "refused: %s", ("x" * 10_000,), None)
+    assert CappedMessages().filter(record)
+    assert len(record.getMessage()) < MAX_MESSAGE_CHARS + 30
+    assert record.getMessage().endswith("... (10009 characters)")
+    short = logging.LogRecord("skill.web", logging.WARNING, __file__, 1, "refused: %s", ("x" * 10,), None)
+    assert CappedMessages().filter(short) and short.getMessage() == "refused: " + "x" * 10
 
 
 # --- over the wire --------------------------------------------------------------------------
