@@ -40,7 +40,7 @@ from gunicorn.workers.sync import SyncWorker
 
 from skill.web.app import MAX_BODY_BYTES
 
-__all__ = ["CUT", "BufferingWorker", "request_end"]
+__all__ = ["CUT", "BufferingWorker", "expects_continue", "request_end"]
 
 MAX_HEAD_BYTES = 64 * 1024  # past gunicorn's own limits on the request line and headers, so it refuses them
 LINGER_SECONDS = 2.0  # as gunicorn's close_graceful, but without blocking the worker
@@ -56,6 +56,7 @@ def _refusal(status: bytes, error: bytes) -> bytes:
             % (status, len(body), body))
 
 
+CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 TIMEOUT_RESPONSE = _refusal(b"408 Request Timeout", b"request not received in time")
 BUSY_RESPONSE = _refusal(b"503 Service Unavailable", b"server busy")
 
@@ -69,6 +70,8 @@ class _Connection:
     listener: socket.socket
     deadline: float
     data: bytearray = field(default_factory=bytearray)
+    head_read: bool = False  # its head is in and was looked at for "Expect: 100-continue"
+    continued: bool = False  # it was sent "100 Continue"
     lingering: bool = False
     drained: int = 0
 
@@ -99,6 +102,19 @@ def request_end(data: bytes | bytearray, max_body_bytes: int) -> int | None:
     if length < 0 or length > max_body_bytes:
         return CUT
     return body_at + length if len(data) >= body_at + length else None
+
+
+def expects_continue(data: bytes | bytearray) -> bool:
+    """Whether the HTTP/1.1 request head in ``data`` says ``Expect: 100-continue``."""
+    head = bytes(data[:data.find(b"\r\n\r\n")])
+    lines = head.split(b"\r\n")
+    if not lines[0].rstrip().endswith(b"HTTP/1.1"):
+        return False  # HTTP/1.0 ignores the expectation (RFC 9110, 10.1.1)
+    for line in lines[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"expect" and value.strip().lower() == b"100-continue":
+            return True
+    return False
 
 
 def _framing(head: bytes) -> tuple[int | None, bool]:
@@ -262,6 +278,16 @@ class BufferingWorker(SyncWorker):
         self._buffered += len(data)
         if request_end(connection.data, self.max_body_bytes) is not None:
             self._serve(connection)  # the first request only: the connection closes after it
+        elif not connection.head_read and b"\r\n\r\n" in connection.data:
+            connection.head_read = True
+            if expects_continue(connection.data):
+                # The client waits for this before it sends the body (curl does,
+                # for a second); gunicorn would send it only once the body is in.
+                connection.continued = True
+                try:
+                    connection.sock.send(CONTINUE)
+                except OSError:
+                    pass
 
     def _expire(self, now: float) -> None:
         for connection in [c for c in self._open.values() if c.deadline <= now]:
@@ -303,6 +329,8 @@ class BufferingWorker(SyncWorker):
         try:
             parser = http.get_parser(self.cfg, iter([self._release(connection)]), connection.addr)
             req = next(parser)
+            if connection.continued:
+                req._expected_100_continue = False  # said already: gunicorn must not say it again
             self.handle_request(connection.listener, req, sock, connection.addr)  # the sync worker's
         except http.errors.NoMoreData as error:
             self.log.debug("Ignored premature client disconnection. %s", error)

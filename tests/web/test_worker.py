@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from skill.web.worker import CUT, MAX_HEAD_BYTES, request_end
+from skill.web.worker import CUT, MAX_HEAD_BYTES, expects_continue, request_end
 
 CAP = 1000
 HEAD = b"POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
@@ -61,3 +61,14 @@ def test_malformed_framing_is_served_at_once_for_gunicorn_to_refuse(malformed: b
 def test_a_head_that_never_ends_is_cut_past_the_limit() -> None:
     assert request_end(b"POST / HTTP/1.1\r\nX: " + b"a" * 1000, CAP) is None
     assert request_end(b"POST / HTTP/1.1\r\nX: " + b"a" * MAX_HEAD_BYTES, CAP) == CUT
+
+
+@pytest.mark.parametrize(("head", "expects"), [
+    (b"POST / HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 9\r\n\r\n", True),
+    (b"POST / HTTP/1.1\r\nexpect:  100-Continue \r\n\r\n", True),
+    (b"POST / HTTP/1.0\r\nExpect: 100-continue\r\n\r\n", False),  # HTTP/1.0 ignores it
+    (b"POST / HTTP/1.1\r\nX-Expect: 100-continue\r\n\r\n", False),
+    (b"POST / HTTP/1.1\r\nContent-Length: 9\r\n\r\n", False),
+])
+def test_expects_continue(head: bytes, expects: bool) -> None:
+    assert expects_continue(head + b"{") is expects
