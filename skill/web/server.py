@@ -50,8 +50,11 @@ def cap_messages(logger: logging.Logger) -> None:
 class CappedLogger(Logger):
     """gunicorn's logger with every value taken from a request cut to ``MAX_SHOWN_CHARS``.
 
-    The request line of an access line can be 4 KiB long, a header longer;
-    a log line stays short whatever a client sends. Tracebacks are not cut.
+    The request line of an access line can be 4 KiB long; a log line stays
+    short whatever a client sends. Access lines are built from the atoms
+    ``ACCESS_LOG_FORMAT`` uses only (any other reads "-"): gunicorn's own
+    ``atoms`` formats some thirty, with the date and every header, for each
+    request.
     """
 
     def setup(self, cfg: Any) -> None:
@@ -59,11 +62,16 @@ class CappedLogger(Logger):
         cap_messages(self.error_log)
 
     def atoms(self, resp: Any, req: Any, environ: Any, request_time: Any) -> dict[str, Any]:
-        atoms: dict[str, Any] = super().atoms(resp, req, environ, request_time)
-        for key, value in atoms.items():
-            if isinstance(value, str) and len(value) > MAX_SHOWN_CHARS:
-                atoms[key] = f"{value[:MAX_SHOWN_CHARS]}..."
-        return atoms
+        status = resp.status.split(None, 1)[0] if isinstance(resp.status, str) else resp.status
+        line = f"{environ['REQUEST_METHOD']} {environ['RAW_URI']} {environ['SERVER_PROTOCOL']}"
+        sent = getattr(resp, "sent", None)
+        return {
+            "h": environ.get("REMOTE_ADDR", "-"),
+            "r": line if len(line) <= MAX_SHOWN_CHARS else f"{line[:MAX_SHOWN_CHARS]}...",
+            "s": status,
+            "b": str(sent) if sent is not None else "-",
+            "M": request_time.seconds * 1000 + request_time.microseconds // 1000,
+        }
 
 
 def gunicorn_options(host: str, port: int, workers: int) -> dict[str, Any]:
