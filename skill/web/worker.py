@@ -11,9 +11,9 @@ A connection that has not sent its whole request ``read_seconds`` after it
 was accepted is answered 408 and closed; one that closes early is handed on
 with what it sent, for the app to refuse.
 
-No keep-alive, as with the sync worker: tried, it pinned each load
-generator's connections to whichever worker accepted them first, and
-throughput halved (README, Web service).
+No keep-alive, as with the sync worker: a version with it measured worse
+(README, Web service), most likely because each of a load generator's
+connections stays with whichever worker accepted it first.
 
 Bounds: at most ``worker_connections`` connections wait per worker (then the
 worker stops accepting until some finish, and new ones queue in the kernel),
