@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import http.server
+import socket
+import ssl
 import threading
 import time
 from collections.abc import Iterator
@@ -311,3 +313,49 @@ def test_verification_error_shape() -> None:
     error = VerificationError("signature", "bad signature")
     assert error.check == "signature" and str(error) == "bad signature"
     assert "signature" in repr(error)
+
+
+# --- over HTTPS: the download's TLS is verified, and the deadline holds while connecting ------------
+
+
+@pytest.fixture
+def tls_server(chain: TestChain) -> Iterator[tuple[int, list[str]]]:
+    """A TLS server on 127.0.0.1 with the test PKI's leaf (trusted by nobody's system roots)."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(chain.directory / "leaf.pem", chain.directory / "leaf.key.pem")
+    listener = socket.create_server(("127.0.0.1", 0))
+    seen: list[str] = []
+
+    def serve() -> None:
+        while True:
+            try:
+                sock, _ = listener.accept()
+            except OSError:
+                return
+            try:
+                with context.wrap_socket(sock, server_side=True) as tls:
+                    seen.append(tls.recv(1024).decode(errors="replace"))
+            except (OSError, ssl.SSLError) as error:
+                seen.append(f"handshake failed: {error}")
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield listener.getsockname()[1], seen
+    listener.close()
+
+
+def test_download_over_https_refuses_an_untrusted_server(tls_server: tuple[int, list[str]]) -> None:
+    port, seen = tls_server
+    error = assert_check("certificate_download", lambda: download_pem(f"https://127.0.0.1:{port}/x.pem", timeout=2))
+    assert "CERTIFICATE_VERIFY_FAILED" in str(error)
+    assert not any(line.startswith("GET ") for line in seen)  # no request was sent over it
+
+
+def test_download_deadline_holds_while_the_server_says_nothing() -> None:
+    # Accepts the connection and never answers the TLS handshake.
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        started = time.monotonic()
+        error = assert_check("certificate_download", lambda: download_pem(
+            f"https://127.0.0.1:{silent.getsockname()[1]}/x.pem", timeout=0.5))
+        assert time.monotonic() - started < 1.5
+    assert "0.5" in str(error) or "timed out" in str(error)
