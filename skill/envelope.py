@@ -77,7 +77,8 @@ def _check_values(envelope: dict[str, Any]) -> None:
             elif isinstance(value, dict | list):
                 pending.append(value)
             elif isinstance(value, float) and not math.isfinite(value):
-                raise InvalidEnvelope(f"{value} is not a JSON number")
+                written = "NaN" if math.isnan(value) else "Infinity" if value > 0 else "-Infinity"
+                raise InvalidEnvelope(f"{written} is not a JSON number")
 
 
 def _check_text(text: str) -> None:
