@@ -32,6 +32,7 @@ import os
 import selectors
 import socket
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -163,11 +164,16 @@ class BufferingWorker(SyncWorker):
     def run(self) -> None:
         # Everything loaded so far (the app, the SDK, jsonschema, cryptography:
         # some 50,000 objects) lives as long as the worker; a full garbage
-        # collection walked them all, 10 to 100 ms in which every request
+        # collection walked them all, over 100 ms on a loaded machine, while every request
         # waiting on this worker waited longer: the p99 tail.
         gc.freeze()
         self._selector = selectors.DefaultSelector()
         self._open: dict[int, _Connection] = {}  # waiting for a request, or lingering, by file descriptor
+        # (deadline, connection) when each was watched, one queue per state: each
+        # state has one duration, so each queue is in deadline order. Entries of
+        # connections that moved on are skipped when they come up.
+        self._reading: deque[tuple[float, _Connection]] = deque()
+        self._lingering: deque[tuple[float, _Connection]] = deque()
         self._accepting = False
         self._buffered = 0  # bytes held by requests not yet served
         for listener in self.sockets:
@@ -205,10 +211,20 @@ class BufferingWorker(SyncWorker):
         self._accepting = enabled
 
     def _next_wait(self) -> float:
-        soonest = min((c.deadline for c in self._open.values()), default=None)
+        soonest = min((queue[0][0] for queue in (self._reading, self._lingering) if self._skip_stale(queue)),
+                      default=None)
         if soonest is None:
             return 1.0
         return min(1.0, max(0.0, soonest - time.monotonic()))
+
+    def _skip_stale(self, queue: deque[tuple[float, _Connection]]) -> bool:
+        """Drop entries of connections no longer waiting so; whether one that is remains."""
+        while queue:
+            deadline, connection = queue[0]
+            if self._open.get(connection.sock.fileno()) is connection and connection.deadline == deadline:
+                return True
+            queue.popleft()
+        return False
 
     def _drain_pipe(self) -> None:
         try:
@@ -243,6 +259,7 @@ class BufferingWorker(SyncWorker):
     def _watch(self, connection: _Connection) -> None:
         self._open[connection.sock.fileno()] = connection
         self._selector.register(connection.sock, selectors.EVENT_READ, connection)
+        (self._lingering if connection.lingering else self._reading).append((connection.deadline, connection))
 
     def _unwatch(self, connection: _Connection) -> None:
         self._open.pop(connection.sock.fileno(), None)
@@ -290,13 +307,13 @@ class BufferingWorker(SyncWorker):
                     pass
 
     def _expire(self, now: float) -> None:
-        for connection in [c for c in self._open.values() if c.deadline <= now]:
-            if not connection.lingering:
-                peer = connection.addr[0] if isinstance(connection.addr, tuple) else connection.addr
-                self.log.warning("request from %s not received within %g s: 408", peer, self.read_seconds)
-                self._refuse(connection, TIMEOUT_RESPONSE)
-            else:
-                self._close(connection)
+        while self._skip_stale(self._reading) and self._reading[0][0] <= now:
+            connection = self._reading.popleft()[1]
+            peer = connection.addr[0] if isinstance(connection.addr, tuple) else connection.addr
+            self.log.warning("request from %s not received within %g s: 408", peer, self.read_seconds)
+            self._refuse(connection, TIMEOUT_RESPONSE)
+        while self._skip_stale(self._lingering) and self._lingering[0][0] <= now:
+            self._close(self._lingering.popleft()[1])
 
     def _refuse(self, connection: _Connection, response: bytes) -> None:
         try:
