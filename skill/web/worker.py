@@ -164,8 +164,8 @@ class BufferingWorker(SyncWorker):
     def run(self) -> None:
         # Everything loaded so far (the app, the SDK, jsonschema, cryptography:
         # some 50,000 objects) lives as long as the worker; a full garbage
-        # collection walked them all, over 100 ms on a loaded machine, while every request
-        # waiting on this worker waited longer: the p99 tail.
+        # collection walked them all (over 100 ms on a loaded machine) while
+        # every request waiting on this worker waited: the p99 tail.
         gc.freeze()
         self._selector = selectors.DefaultSelector()
         self._open: dict[int, _Connection] = {}  # waiting for a request, or lingering, by file descriptor
