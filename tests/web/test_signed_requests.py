@@ -3,6 +3,7 @@ Flask's test client and over real HTTP to the production server (``post``)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 from typing import Any
@@ -12,6 +13,7 @@ import pytest
 from skill.simulator.signing import sign_body
 from skill.simulator.testpki import cached_key
 from skill.web.verification import cert_file_name
+from tests.web import chains
 from tests.web.helpers import USER_ID, Certs, Post, client_post, encode, launch, now_iso, ssml
 
 
@@ -117,3 +119,13 @@ def test_an_encoded_slash_is_refused_even_with_a_trusted_chain_behind_it(post: P
     body = encode(launch())
     headers = {**certs.signed(body), "SignatureCertChainUrl": url}
     assert post(body, headers) == (400, {"error": "signature_cert_chain_url"})
+
+
+def test_a_request_signed_with_a_weak_key_is_refused(post: Post, certs: Certs) -> None:
+    # Chained to the trusted root, in date, the right name: only its 1024-bit key is wrong.
+    weak = chains.chain(dt.datetime.now(dt.UTC), leaf_key=chains.weak_key(1024))
+    url = "https://s3.amazonaws.com/echo.api/weak-key.pem"
+    (certs.chain.directory / cert_file_name(url)).write_bytes(weak.chain_pem)
+    body = encode(launch())
+    assert post(body, {"SignatureCertChainUrl": url, "Signature-256": weak.sign(body)}) == (
+        400, {"error": "certificate_key"})
