@@ -20,5 +20,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--requests", type=_positive, default=4000,
                         help="in-process requests per skill, in 20 alternating samples (default 4000)")
     parser.add_argument("--cold-runs", type=_positive, default=10, help="cold starts per handler (default 10)")
+    parser.add_argument("--slow-clients", type=int, default=50,
+                        help="connections trickling a request during the slow-client run, half headers, half a body "
+                             "(default 50; 0 leaves the run out)")
+    parser.add_argument("--slow-seconds", type=float, default=10, help="seconds of the slow-client run (default 10)")
     parser.add_argument("--skip", action="append", default=[], choices=("in-process", "http", "cold-start"),
                         help="leave a section out (repeatable)")

@@ -6,7 +6,8 @@ certificate chain), the smallest honest skill server and a bare Flask app
 returning a constant (``benchmarks.baselines``). The runs alternate between
 them round by round; each keeps its fastest round, so a burst of other work
 on the machine costs one round, not the comparison. Afterwards, the peak
-memory of each server's workers.
+memory of each server's workers. Last, slow clients (``benchmarks.slowclients``)
+trickle requests at the production server while signed requests are timed.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from benchmarks import loadgen, procs
+from benchmarks import loadgen, procs, slowclients
 from benchmarks.loadgen import LoadResult, Prepared
 from benchmarks.servers import Server, start, stop_all, wait_ready
+from benchmarks.slowclients import SlowResult
 
 __all__ = ["HttpResults", "Measured", "measure", "peak_worker_mib", "servers"]
 
@@ -45,6 +47,7 @@ class HttpResults:
     runs: dict[str, Measured]
     peak_mib: dict[str, float]
     tool: str
+    slow: SlowResult | None = None
 
 
 def peak_worker_mib(server: Server) -> float:
@@ -123,4 +126,11 @@ def measure(args: argparse.Namespace, log_dir: Path) -> HttpResults:
                 print(f"  round {round_number + 1}: {key}: {result.rps:.0f} req/s, p50 {result.p50_ms:.1f} ms, "
                       f"p99 {result.p99_ms:.1f} ms", file=sys.stderr)
         peak = {name: peak_worker_mib(server) for name, server in running.items()}
-    return HttpResults(runs, peak, tool)
+        slow = None
+        if args.slow_clients > 0:
+            headers = args.slow_clients // 2
+            slow = slowclients.run_slow_clients(running["verified"].port, signed(), header_clients=headers,
+                                                body_clients=args.slow_clients - headers, seconds=args.slow_seconds)
+            print(f"  slow clients: {slow.answered} answered, slowest {slow.max_ms:.0f} ms, {slow.late} late, "
+                  f"errors {slow.errors}", file=sys.stderr)
+    return HttpResults(runs, peak, tool, slow)

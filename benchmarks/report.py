@@ -12,6 +12,7 @@ from pathlib import Path
 
 from benchmarks.in_process import InProcess
 from benchmarks.over_http import HttpResults
+from benchmarks.slowclients import ANSWER_WITHIN_S  # issue 14's target for the slow-client row
 from skill import markdown
 
 __all__ = ["Row", "machine", "render", "report", "rows_for"]
@@ -62,6 +63,14 @@ def machine() -> str:
     )
 
 
+def worker_name() -> str:
+    """The gunicorn worker class ``serve`` uses, as the table names it."""
+    from skill.web.server import gunicorn_options
+
+    worker = gunicorn_options("127.0.0.1", 0, 1)["worker_class"]
+    return worker.rsplit(".", 1)[-1] if isinstance(worker, str) else worker.__name__
+
+
 def _ratio_row(what: str, ours: float, baseline: float, target: float, fmt: str = "{:.0f}") -> Row:
     ratio = ours / baseline if baseline else 0.0
     return Row(what, fmt.format(ours), fmt.format(baseline), f"{ratio:.2f}", f"≥ {target}", ratio >= target)
@@ -94,6 +103,13 @@ def rows_for(local: InProcess | None, served: HttpResults | None, cold: tuple[fl
         ours_s, minimal_s = cold
         rows.append(Row("4. cold start to first answer, median ms", f"{ours_s * 1000:.0f}", f"{minimal_s * 1000:.0f}",
                         f"{ours_s / minimal_s:.2f}", f"≤ {TARGET_RATIO}", ours_s / minimal_s <= TARGET_RATIO))
+    if served is not None and served.slow is not None:
+        slow = served.slow
+        headers = slow.slow_connections // 2
+        rows.append(Row(f"5. slow clients ({headers} trickling headers, {slow.slow_connections - headers} a body, "
+                        f"{slow.seconds:g} s): signed requests answered · late or failed · slowest ms",
+                        f"{slow.answered} · {slow.late} · {slow.max_ms:.0f}", "", "",
+                        f"all within {ANSWER_WITHIN_S:g} s", slow.answered > 0 and slow.late == 0))
     return rows
 
 
@@ -105,7 +121,8 @@ def report(
     lines = [f"Machine: {machine()}."]
     if served is not None:
         client = "wrk, 1 thread" if served.tool == "wrk" else "a Python thread client, itself a load on the 2 cores"
-        lines.append(f"HTTP: {client}, {args.connections} connections, gunicorn {args.workers} sync workers, "
+        lines.append(f"HTTP: {client}, {args.connections} connections, "
+                     f"gunicorn {args.workers} {worker_name()} workers, "
                      f"best of {args.rounds} runs of {args.seconds:g} s each.")
     lines += ["", render(rows), "", BASELINES]
     if local is not None:

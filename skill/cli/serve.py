@@ -1,4 +1,4 @@
-"""``serve``: the web service for Alexa on gunicorn, until SIGTERM."""
+"""``serve``: the web service for Alexa on gunicorn (buffering workers: slow clients hold none), until SIGTERM."""
 
 from __future__ import annotations
 

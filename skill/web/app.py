@@ -23,7 +23,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTo
 
 from skill import build_skill, handle_envelope
 from skill.content.validation import check_content
-from skill.envelope import InvalidEnvelope, WrongSkill
+from skill.envelope import MAX_SHOWN_CHARS, InvalidEnvelope, WrongSkill, shown
 from skill.schemas import fast_check, field_name, schema_validator
 from skill.web.verification import CertificateStore, RequestVerifier, VerificationError
 
@@ -42,6 +42,10 @@ class ConfigError(ValueError):
 
 class NotJSON(ValueError):
     """The request body is not JSON."""
+
+
+class ShortBody(ValueError):
+    """The body ended before its Content-Length: the client closed its side early."""
 
 
 class NotAnEnvelope(ValueError):
@@ -155,13 +159,17 @@ def _verifier(settings: Settings) -> RequestVerifier:
 
 
 def read_body() -> bytes:
-    """The raw request body; 413 past ``MAX_BODY_BYTES``, refused unread if declared."""
+    """The raw request body; 413 past ``MAX_BODY_BYTES``, refused unread if declared; 400 if cut short."""
     declared = request.content_length
     if declared is not None and declared > MAX_BODY_BYTES:
         raise RequestEntityTooLarge()
     body = request.get_data(cache=False)  # werkzeug caps a chunked body while reading
     if len(body) > MAX_BODY_BYTES:
         raise RequestEntityTooLarge()
+    if declared is not None and len(body) < declared:
+        # The server hands on a body whose client closed early: what arrived
+        # may still parse, but it is not the request that was sent.
+        raise ShortBody(f"body of {len(body)} bytes, {declared} declared")
     return body
 
 
@@ -201,6 +209,12 @@ def _describe(error: ValidationError) -> tuple[str, str]:
 # --- failures ------------------------------------------------------------------
 
 
+def _capped(value: object) -> str:
+    """``str(value)`` at most MAX_SHOWN_CHARS long (and a count of what was cut)."""
+    text = str(value)
+    return text if len(text) <= MAX_SHOWN_CHARS else shown(text)
+
+
 def refusal(error: Exception) -> tuple[int, dict[str, Any]]:
     """The one mapping from a kind of failure to its HTTP status and JSON body."""
     match error:
@@ -212,6 +226,8 @@ def refusal(error: Exception) -> tuple[int, dict[str, Any]]:
             return error.code or 500, {"error": (error.name or "error").lower()}
         case NotJSON():
             return 400, {"error": "body is not JSON"}
+        case ShortBody():
+            return 400, {"error": "body shorter than its Content-Length"}
         case NotAnEnvelope():
             return 400, {"error": f"not an Alexa request envelope: {error}", "field": error.field}
         case InvalidEnvelope() | SerializationException():  # shapes the schema let through
@@ -237,13 +253,16 @@ def _error_response(error: Exception) -> Response:
 
 
 def _log_refusal(status: int, error: Exception) -> None:
-    # Never the body or any user id: only the failed check or the field name.
+    # Never the body or any user id: only the failed check or the field name,
+    # each message cut to MAX_SHOWN_CHARS (it may quote a header or an id).
     if isinstance(error, VerificationError):
-        log.warning("request refused: %s check failed: %s", error.check, error)
+        log.warning("request refused: %s check failed: %s", error.check, _capped(error))
     elif isinstance(error, WrongSkill):
-        log.warning("request refused: application_id check failed: %s", error)
+        log.warning("request refused: application_id check failed: %s", _capped(error))
     elif isinstance(error, NotAnEnvelope):
-        log.info("request refused: not an envelope at %s", error.field)
+        log.info("request refused: not an envelope at %s", _capped(error.field))
+    elif isinstance(error, InvalidEnvelope | ShortBody):
+        log.info("request refused: %s", _capped(error))
     elif status >= 500:
         log.error("request failed", exc_info=error)
     elif status == 400:

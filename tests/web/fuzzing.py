@@ -90,9 +90,11 @@ def check_answer(status: int, data: bytes, sent: Any = None) -> None:
 
 # --- what arrives ---------------------------------------------------------------------------
 
+# What JSON holds: no NaN or Infinity, no lone surrogates (refused: see ``hostile``).
+text = functools.partial(st.text, alphabet=st.characters(exclude_categories=("Cs",)))
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(text(max_size=10), inner, max_size=4),
     max_leaves=12,
 )
 
@@ -109,9 +111,9 @@ names = st.from_regex(r"[A-Za-z][A-Za-z0-9_.]{0,40}", fullmatch=True)
 @st.composite
 def resolutions(draw: st.DrawFn) -> dict[str, Any]:
     code = draw(st.sampled_from(["ER_SUCCESS_MATCH", "ER_SUCCESS_NO_MATCH", "ER_ERROR_TIMEOUT", "ER_ERROR_EXCEPTION"]))
-    authority: dict[str, Any] = {"authority": draw(st.text(max_size=40)), "status": {"code": code}}
+    authority: dict[str, Any] = {"authority": draw(text(max_size=40)), "status": {"code": code}}
     if draw(st.booleans()):
-        value = {"name": draw(st.text(max_size=20)), "id": draw(st.sampled_from(CAUSE_IDS) | st.text(max_size=20))}
+        value = {"name": draw(text(max_size=20)), "id": draw(st.sampled_from(CAUSE_IDS) | text(max_size=20))}
         authority["values"] = draw(st.lists(st.just({"value": value}), max_size=2))
     return authority
 
@@ -119,10 +121,10 @@ def resolutions(draw: st.DrawFn) -> dict[str, Any]:
 @st.composite
 def slots(draw: st.DrawFn) -> dict[str, Any]:
     result: dict[str, Any] = {}
-    for name in draw(st.lists(st.sampled_from(["cause", "Cause"]) | st.text(min_size=1, max_size=10), max_size=3)):
+    for name in draw(st.lists(st.sampled_from(["cause", "Cause"]) | text(min_size=1, max_size=10), max_size=3)):
         slot: dict[str, Any] = {"name": name, "confirmationStatus": "NONE"}
         if draw(st.booleans()):
-            slot["value"] = draw(st.sampled_from(["nerves", "potassium", "Electrolytes", ""]) | st.text(max_size=30))
+            slot["value"] = draw(st.sampled_from(["nerves", "potassium", "Electrolytes", ""]) | text(max_size=30))
         if draw(st.booleans()):
             slot["resolutions"] = {"resolutionsPerAuthority": draw(st.lists(resolutions(), max_size=3))}
         result[name] = slot
@@ -134,10 +136,10 @@ session_attributes = st.one_of(
     st.fixed_dictionaries({}, optional={
         "offer": st.sampled_from(OFFERS) | json_values,
         "cause_index": st.integers(-3, 5) | json_values,
-        "last": st.fixed_dictionaries({"speech": st.text(max_size=50), "reprompt": st.none() | st.text(max_size=50)})
+        "last": st.fixed_dictionaries({"speech": text(max_size=50), "reprompt": st.none() | text(max_size=50)})
         | json_values,
     }),
-    st.dictionaries(st.text(max_size=10), json_values, max_size=5),
+    st.dictionaries(text(max_size=10), json_values, max_size=5),
 )
 
 requests = st.one_of(
@@ -184,7 +186,7 @@ def mutated_envelopes(draw: st.DrawFn) -> dict[str, Any]:
         attributes = session.get("attributes") if isinstance(session, dict) else None
         if isinstance(attributes, dict) and draw(st.integers(0, 2)) == 0:
             # A third of the changes go to the session state, which the skill echoes and reads back.
-            key = draw(st.sampled_from(["offer", "cause_index", "last"]) | st.text(max_size=8))
+            key = draw(st.sampled_from(["offer", "cause_index", "last"]) | text(max_size=8))
             where = ("session", "attributes", key)
         else:
             where = draw(st.sampled_from(list(paths(envelope))))
@@ -192,15 +194,17 @@ def mutated_envelopes(draw: st.DrawFn) -> dict[str, Any]:
         holder = envelope
         for key in parents:
             holder = holder[key]
-        action = draw(st.sampled_from(["delete", "retype", "huge", "deep"]))
+        action = draw(st.sampled_from(["delete", "retype", "huge", "deep", "hostile"]))
         if action == "delete" and isinstance(holder, dict):
             holder.pop(last, None)  # the key may be one only just chosen
         elif action == "delete":
             del holder[last]
         elif action == "retype":
             holder[last] = draw(json_values)
+        elif action == "hostile":  # what Python's JSON reader takes and no JSON holds
+            holder[last] = draw(st.sampled_from([float("nan"), float("inf"), -float("inf"), "\ud800", "a\udfff"]))
         elif action == "huge":  # just past Alexa's speech limit, far past it, and past the body cap
-            holder[last] = draw(st.text(min_size=1, max_size=3)) * draw(st.sampled_from([8_001, 40_000, 300_000]))
+            holder[last] = draw(text(min_size=1, max_size=3)) * draw(st.sampled_from([8_001, 40_000, 300_000]))
         else:  # nested deeper than the SDK's recursive copies can go, and deeper than JSON parsing can
             holder[last] = Deep(draw(st.sampled_from([30, 490, 900, 5000])))
     return envelope

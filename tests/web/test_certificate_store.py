@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import http.server
+import socket
+import ssl
 import threading
 import time
 from collections.abc import Iterator
@@ -14,6 +16,7 @@ import pytest
 
 from skill.simulator.testpki import BuiltChain, TestChain, ensure_test_chain, make_chain
 from skill.web.verification import CertificateStore, VerificationError, download_pem
+from tests.web import chains
 from tests.web.helpers import NOW, URL, CountingFetch, assert_check, store_for
 
 # --- 2. Certificate chain -------------------------------------------------
@@ -52,6 +55,30 @@ def test_bad_chains_refused(roots_path: str, check: str, options: dict) -> None:
 )
 def test_unparseable_chain_refused(roots_path: str, pem: bytes) -> None:
     assert_check("certificate_chain", lambda: store_for(roots_path, pem).leaf_certificate(URL))
+
+
+def test_a_weak_signing_key_is_refused(roots_path: str) -> None:
+    # Correctly chained, trusted, in date: only its 1024-bit key is wrong.
+    weak = chains.chain(NOW, leaf_key=chains.weak_key(1024))
+    store = store_for(roots_path, weak.chain_pem)
+    error = assert_check("certificate_key", lambda: store.leaf_certificate(URL))
+    assert "1024 bits" in str(error) and store.cached_urls() == []
+    # The same chain with a 2048-bit leaf passes: the key size is what was refused.
+    store_for(roots_path, chains.chain(NOW).chain_pem).leaf_certificate(URL)
+
+
+def test_a_cached_chain_expires_with_its_intermediate(roots_path: str) -> None:
+    # The leaf is valid for a year, its intermediate for one more day.
+    short = chains.chain(NOW, intermediate_days=1, leaf_days=365)
+    clock = {"now": NOW}
+    fetch = CountingFetch(short.chain_pem)
+    store = store_for(roots_path, fetch=fetch, clock=lambda: clock["now"])
+    assert store.leaf_certificate(URL) == short.leaf
+    clock["now"] = NOW + dt.timedelta(hours=12)
+    assert store.leaf_certificate(URL) == short.leaf and len(fetch.calls) == 1  # cached while all are valid
+    clock["now"] = NOW + dt.timedelta(days=2)  # the intermediate has expired, the leaf has not
+    assert_check("certificate_chain", lambda: store.leaf_certificate(URL))
+    assert len(fetch.calls) == 2 and store.cached_urls() == []
 
 
 def test_extra_san_names_are_fine(roots_path: str) -> None:
@@ -180,6 +207,13 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         try:
             if self.path == "/slow":
                 time.sleep(1.0)
+            if self.path == "/trickle-headers":  # a status line, then a header one byte at a time
+                self.wfile.write(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+                for _ in range(40):
+                    self.wfile.write(b"a")
+                    self.wfile.flush()
+                    time.sleep(0.05)
+                return
             if self.path == "/trickle":
                 self.send_response(200)
                 self.send_header("Content-Length", "100")
@@ -237,6 +271,20 @@ def test_download_pem_timeouts(http_base: str) -> None:
     assert time.monotonic() - started < 1.5
 
 
+def test_download_pem_deadline_covers_the_response_headers(http_base: str) -> None:
+    # Each header byte comes well within the socket timeout; only one deadline
+    # for the whole download ends it (it held the download 15 s at a 3 s timeout).
+    started = time.monotonic()
+    error = assert_check("certificate_download", lambda: download_pem(f"{http_base}/trickle-headers", timeout=0.3))
+    assert time.monotonic() - started < 1.0
+    assert "took longer than 0.3 s" in str(error)
+
+
+def test_download_errors_quote_a_long_url_cut_short(http_base: str) -> None:
+    error = assert_check("certificate_download", lambda: download_pem(f"{http_base}/{'x' * 8000}", timeout=2))
+    assert len(str(error)) < 400 and "characters)" in str(error)
+
+
 def test_download_pem_http_errors(http_base: str) -> None:
     assert_check("certificate_download", lambda: download_pem(f"{http_base}/missing", timeout=2))
     # Nothing listens on port 9 (discard) of the loopback in the test box.
@@ -265,3 +313,49 @@ def test_verification_error_shape() -> None:
     error = VerificationError("signature", "bad signature")
     assert error.check == "signature" and str(error) == "bad signature"
     assert "signature" in repr(error)
+
+
+# --- over HTTPS: the download's TLS is verified, and the deadline holds while connecting ------------
+
+
+@pytest.fixture
+def tls_server(chain: TestChain) -> Iterator[tuple[int, list[str]]]:
+    """A TLS server on 127.0.0.1 with the test PKI's leaf (trusted by nobody's system roots)."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(chain.directory / "leaf.pem", chain.directory / "leaf.key.pem")
+    listener = socket.create_server(("127.0.0.1", 0))
+    seen: list[str] = []
+
+    def serve() -> None:
+        while True:
+            try:
+                sock, _ = listener.accept()
+            except OSError:
+                return
+            try:
+                with context.wrap_socket(sock, server_side=True) as tls:
+                    seen.append(tls.recv(1024).decode(errors="replace"))
+            except (OSError, ssl.SSLError) as error:
+                seen.append(f"handshake failed: {error}")
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield listener.getsockname()[1], seen
+    listener.close()
+
+
+def test_download_over_https_refuses_an_untrusted_server(tls_server: tuple[int, list[str]]) -> None:
+    port, seen = tls_server
+    error = assert_check("certificate_download", lambda: download_pem(f"https://127.0.0.1:{port}/x.pem", timeout=2))
+    assert "CERTIFICATE_VERIFY_FAILED" in str(error)
+    assert not any(line.startswith("GET ") for line in seen)  # no request was sent over it
+
+
+def test_download_deadline_holds_while_the_server_says_nothing() -> None:
+    # Accepts the connection and never answers the TLS handshake.
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        started = time.monotonic()
+        error = assert_check("certificate_download", lambda: download_pem(
+            f"https://127.0.0.1:{silent.getsockname()[1]}/x.pem", timeout=0.5))
+        assert time.monotonic() - started < 1.5
+    assert "0.5" in str(error) or "timed out" in str(error)

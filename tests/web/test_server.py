@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -105,3 +107,23 @@ def test_server_logs_hold_no_bodies_or_user_ids(server: Server, certs: Certs) ->
     assert USER_ID not in log and "amzn1.echo-api.session" not in log
     # The request's type is logged (skill.telemetry), never its body.
     assert "LaunchRequest" in log and "supportedInterfaces" not in log and "apiEndpoint" not in log
+
+
+def test_expect_100_continue_is_answered_before_the_body(server: Server, certs: Certs) -> None:
+    # curl sends this for larger bodies and waits a second for the go-ahead:
+    # the worker buffers the body, so it must say "100 Continue" itself, once.
+    body = encode(launch())
+    headers = "".join(f"{name}: {value}\r\n" for name, value in certs.signed(body).items())
+    head = (f"POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nExpect: 100-continue\r\n{headers}"
+            f"Content-Length: {len(body)}\r\n\r\n").encode()
+    with socket.create_connection(server.base, timeout=5) as sock:
+        sock.sendall(head)
+        sock.settimeout(1.0)  # curl's own wait
+        assert sock.recv(65536) == b"HTTP/1.1 100 Continue\r\n\r\n"
+        sock.settimeout(5)
+        sock.sendall(body)
+        received = b""
+        while chunk := sock.recv(65536):
+            received += chunk
+    assert received.startswith(b"HTTP/1.1 200") and b"100 Continue" not in received
+    assert json.loads(received.partition(b"\r\n\r\n")[2])["response"]["outputSpeech"]

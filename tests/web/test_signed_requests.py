@@ -3,6 +3,7 @@ Flask's test client and over real HTTP to the production server (``post``)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 from typing import Any
@@ -11,6 +12,8 @@ import pytest
 
 from skill.simulator.signing import sign_body
 from skill.simulator.testpki import cached_key
+from skill.web.verification import cert_file_name
+from tests.web import chains
 from tests.web.helpers import USER_ID, Certs, Post, client_post, encode, launch, now_iso, ssml
 
 
@@ -105,3 +108,24 @@ def test_refusal_logged_as_warning_without_body_or_user_id(
     assert len(warnings) == 1 and "timestamp" in warnings[0].getMessage()
     for secret in (USER_ID, envelope["session"]["sessionId"], envelope["request"]["requestId"]):
         assert secret not in caplog.text
+
+
+@pytest.mark.parametrize("url", ["https://s3.amazonaws.com/evil/..%2fecho.api/x.pem",
+                                 "https://s3.amazonaws.com/echo.api%2fx.pem"])
+def test_an_encoded_slash_is_refused_even_with_a_trusted_chain_behind_it(post: Post, certs: Certs, url: str) -> None:
+    # The chain under this URL is the good one and signs the request: decoded
+    # before normalising, the URL passed and the request was answered 200.
+    (certs.chain.directory / cert_file_name(url)).write_bytes(certs.chain.chain_path.read_bytes())
+    body = encode(launch())
+    headers = {**certs.signed(body), "SignatureCertChainUrl": url}
+    assert post(body, headers) == (400, {"error": "signature_cert_chain_url"})
+
+
+def test_a_request_signed_with_a_weak_key_is_refused(post: Post, certs: Certs) -> None:
+    # Chained to the trusted root, in date, the right name: only its 1024-bit key is wrong.
+    weak = chains.chain(dt.datetime.now(dt.UTC), leaf_key=chains.weak_key(1024))
+    url = "https://s3.amazonaws.com/echo.api/weak-key.pem"
+    (certs.chain.directory / cert_file_name(url)).write_bytes(weak.chain_pem)
+    body = encode(launch())
+    assert post(body, {"SignatureCertChainUrl": url, "Signature-256": weak.sign(body)}) == (
+        400, {"error": "certificate_key"})

@@ -50,6 +50,14 @@ EXTRA_INVALID_URLS = [
     "https://s3.amazonaws.com//echo.api/echo-api-cert.pem",
     "https://s3.amazonaws.com/echo.api",
     "https://s3.amazonaws.com/",
+    # Encoded separators: decoded before normalising, these passed while the
+    # URL fetched was not under /echo.api/.
+    "https://s3.amazonaws.com/evil/..%2fecho.api/x.pem",
+    "https://s3.amazonaws.com/echo.api%2fx.pem",
+    "https://s3.amazonaws.com/echo.api%2Fx.pem",
+    "https://s3.amazonaws.com/evil/%2E%2E/echo.api/x.pem",
+    "https://s3.amazonaws.com/echo.api/..%5cevil/x.pem",
+    "https://s3.amazonaws.com/echo.api/..\\evil/x.pem",
 ]
 
 
@@ -61,6 +69,12 @@ def test_official_valid_cert_urls_accepted(url: str) -> None:
 @pytest.mark.parametrize("url", INVALID_URLS + EXTRA_INVALID_URLS)
 def test_invalid_cert_urls_refused(url: str) -> None:
     assert_check("signature_cert_chain_url", lambda: validate_cert_chain_url(url))
+
+
+def test_a_refused_url_is_quoted_cut_short() -> None:
+    url = "https://s3.amazonaws.com/invalid/" + "x" * 8150  # the review's 8,186-character header
+    error = assert_check("signature_cert_chain_url", lambda: validate_cert_chain_url(url))
+    assert len(str(error)) < 400 and "(8183 characters)" in str(error)
 
 
 def test_store_refuses_bad_url_before_any_io(roots_path: str) -> None:
@@ -152,6 +166,24 @@ def test_application_id_in_the_session_must_match_too() -> None:
     assert_check("application_id", lambda: verify_application_id(envelope, SKILL_ID))
     del envelope["session"]
     verify_application_id(envelope, SKILL_ID)  # out of session: the context's alone
+
+
+@pytest.mark.parametrize(
+    "application",
+    ["amzn1.ask.skill.x", {"applicationId": None}, {}, {"id": SKILL_ID}, [SKILL_ID], None, {"applicationId": 7}],
+    ids=["a-string", "null-id", "no-id", "other-key", "a-list", "null", "a-number"],
+)
+def test_a_session_application_that_does_not_name_this_skill_is_refused(application: object) -> None:
+    # The context names this skill; the session's application, in any other
+    # form than {"applicationId": this skill}, is another skill's request.
+    envelope = make_envelope()
+    envelope["session"]["application"] = application
+    error = assert_check("application_id", lambda: verify_application_id(envelope, SKILL_ID))
+    assert "session.application.applicationId" in str(error)
+    envelope["session"]["application"] = {"applicationId": SKILL_ID}
+    verify_application_id(envelope, SKILL_ID)
+    del envelope["session"]["application"]
+    verify_application_id(envelope, SKILL_ID)  # a session without an application names no other skill
 
 
 def test_application_id_in_the_context_is_required() -> None:

@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import posixpath
+import re
 import urllib.parse
 
+from skill.envelope import shown
 from skill.web.verification.checks import VerificationError
 
 CERT_URL_HOST = "s3.amazonaws.com"
 CERT_URL_PATH_PREFIX = "/echo.api/"
+# A percent-encoded dot, slash or backslash: the URL fetched would name another
+# path than the one checked, whichever way a server decodes it.
+ENCODED_SEPARATOR = re.compile(r"%(2e|2f|5c)", re.IGNORECASE)
 
 
 def validate_cert_chain_url(url: str) -> None:
     """Refuse a certificate URL that does not point into s3.amazonaws.com/echo.api/."""
 
     def fail(reason: str) -> VerificationError:
-        return VerificationError("signature_cert_chain_url", f"{reason}: {url!r}")
+        return VerificationError("signature_cert_chain_url", f"{reason}: {shown(url)}")
 
     if not isinstance(url, str) or not url:
         raise fail("certificate URL is empty")
@@ -33,10 +38,14 @@ def validate_cert_chain_url(url: str) -> None:
         raise fail("certificate URL host is not s3.amazonaws.com")
     if port is not None and port != 443:
         raise fail("certificate URL port is not 443")
-    # Decode %2e%2e and friends first so an encoded ".." cannot sneak past
-    # the prefix test; normpath then folds "." and ".." segments.
-    # (normpath keeps a leading "//", which then fails the exact prefix test.)
-    path = urllib.parse.unquote(parts.path)
+    # The path is normalised as it will be sent, never decoded: decoding
+    # first let "..%2f" and "%2f" pass the prefix test while the URL fetched
+    # was elsewhere. An encoded separator or dot is refused outright.
+    path = parts.path
+    if ENCODED_SEPARATOR.search(path) or "\\" in path:
+        raise fail("certificate URL path has an encoded or backslash separator")
+    # normpath folds "." and ".." segments (and keeps a leading "//", which
+    # then fails the exact prefix test).
     normalised = posixpath.normpath(path) if path else ""
     if not normalised.startswith(CERT_URL_PATH_PREFIX):
         raise fail("certificate URL path does not start with /echo.api/")

@@ -2,7 +2,8 @@
 
 A chain is read from ``cert_dir`` when there (``<sha256 of the URL>.pem``),
 else downloaded; it must chain to a trusted root, be valid now and name
-echo-api.amazon.com. Verified leaves are cached per exact URL.
+echo-api.amazon.com. Verified leaves are cached per exact URL, each only
+while every certificate of its verified chain is valid.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import threading
 import warnings
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from cryptography import x509
@@ -26,8 +28,18 @@ from skill.web.verification.checks import Clock, VerificationError, as_utc, utcn
 from skill.web.verification.download import download_pem
 
 ECHO_API_DOMAIN = "echo-api.amazon.com"
+MIN_RSA_KEY_BITS = 2048  # Amazon's signing keys are 2048 bits; anything weaker is refused
 
 Fetch = Callable[[str], bytes]
+
+
+@dataclass(frozen=True)
+class _Verified:
+    """A verified leaf and the time window in which its whole chain is valid."""
+
+    leaf: x509.Certificate
+    not_before: datetime  # the latest not_valid_before in the chain
+    not_after: datetime  # the earliest not_valid_after in the chain: an intermediate may expire first
 
 
 def cert_file_name(url: str) -> str:
@@ -40,7 +52,8 @@ class CertificateStore:
 
     A chain is looked up in ``cert_dir`` (file ``<sha256(url)>.pem``) before
     it is downloaded. Verified leaves are kept in a small LRU cache until
-    the leaf's ``not_valid_after``; a warm hit does no I/O and no chain work.
+    the earliest ``not_valid_after`` of the chain they were verified with
+    (leaf, intermediates, root); a warm hit does no I/O and no chain work.
     """
 
     def __init__(
@@ -64,7 +77,7 @@ class CertificateStore:
             download_pem, timeout=download_timeout, max_bytes=max_download_bytes
         )
         self._lock = threading.Lock()
-        self._cache: OrderedDict[str, x509.Certificate] = OrderedDict()
+        self._cache: OrderedDict[str, _Verified] = OrderedDict()
         self._roots: x509_verification.Store | None = None
 
     def leaf_certificate(self, url: str) -> x509.Certificate:
@@ -73,22 +86,22 @@ class CertificateStore:
         with self._lock:
             # Only URLs that passed validate_cert_chain_url are ever cached, keyed
             # by the exact string, so a warm hit need not parse the URL again.
-            leaf = self._cache.get(url)
-            if leaf is not None:
-                if leaf.not_valid_before_utc <= now <= leaf.not_valid_after_utc:
+            cached = self._cache.get(url)
+            if cached is not None:
+                if cached.not_before <= now <= cached.not_after:
                     self._cache.move_to_end(url)
-                    return leaf
-                del self._cache[url]  # expired: fetch and verify afresh
+                    return cached.leaf
+                del self._cache[url]  # a certificate of the chain expired: fetch and verify afresh
         validate_cert_chain_url(url)
         # Fetch and verify outside the lock so one slow download does not
         # stall requests signed with an already-cached certificate.
-        leaf = self._verify_chain(self._load_pem(url), now)
+        verified = self._verify_chain(self._load_pem(url), now)
         with self._lock:
-            self._cache[url] = leaf
+            self._cache[url] = verified
             self._cache.move_to_end(url)
             while len(self._cache) > self._max_entries:
                 self._cache.popitem(last=False)
-        return leaf
+        return verified.leaf
 
     def leaf_public_key(self, url: str) -> rsa.RSAPublicKey:
         """Return the RSA public key of the verified signing certificate."""
@@ -132,12 +145,19 @@ class CertificateStore:
                 self._roots = x509_verification.Store(roots)
             return self._roots
 
-    def _verify_chain(self, pem: bytes, now: datetime) -> x509.Certificate:
+    def _verify_chain(self, pem: bytes, now: datetime) -> _Verified:
         try:
             certs = x509.load_pem_x509_certificates(pem)
         except ValueError as exc:
             raise VerificationError("certificate_chain", f"cannot parse certificate chain: {exc}") from exc
         leaf, intermediates = certs[0], certs[1:]
+        # The chain's policy checks the keys that sign certificates, never the
+        # leaf's own, which signs the requests.
+        key = leaf.public_key()
+        if isinstance(key, rsa.RSAPublicKey) and key.key_size < MIN_RSA_KEY_BITS:
+            raise VerificationError(
+                "certificate_key", f"signing key has {key.key_size} bits, fewer than {MIN_RSA_KEY_BITS}"
+            )
         # Date and SAN are checked here first so the error names the cause;
         # the policy verifier below would report both only as a chain failure.
         if now < leaf.not_valid_before_utc:
@@ -164,7 +184,11 @@ class CertificateStore:
             .build_server_verifier(x509_verification.DNSName(ECHO_API_DOMAIN))
         )
         try:
-            verifier.verify(leaf, intermediates)
+            chain = verifier.verify(leaf, intermediates)  # leaf first, root last
         except x509_verification.VerificationError as exc:
             raise VerificationError("certificate_chain", f"certificate chain not trusted: {exc}") from exc
-        return leaf
+        return _Verified(
+            leaf,
+            not_before=max(cert.not_valid_before_utc for cert in chain),
+            not_after=min(cert.not_valid_after_utc for cert in chain),
+        )

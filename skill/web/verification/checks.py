@@ -12,6 +12,7 @@ CHECKS = frozenset(
         "certificate_chain",
         "certificate_expired",
         "certificate_san",
+        "certificate_key",
         "signature",
         "timestamp",
         "application_id",
