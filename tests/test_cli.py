@@ -59,3 +59,25 @@ def test_bench_has_moved_to_the_benchmarks_entry_point():
     assert result.stdout.startswith("usage: python -m benchmarks")
     for option in ("--rounds", "--seconds", "--skip", "--client", "--connections", "--workers", "--cold-runs"):
         assert option in result.stdout
+
+
+@pytest.mark.parametrize("args, message", [
+    (("serve", "--dev", "--port", "99999"), "must be a port from 1 to 65535: 99999"),
+    (("serve", "--port", "-5"), "must be a port from 1 to 65535: -5"),
+    (("ask", "why do my legs cramp", "--locale", "fr-FR"), "the skill speaks en-US, en-GB, en-CA, en-AU, en-IN"),
+])
+def test_an_option_out_of_range_is_refused_in_one_line(args, message):
+    result = run("-m", "skill", *args)
+    assert result.returncode == 2
+    assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_reader_that_leaves_early_gets_no_traceback():
+    # As "python -m skill ask ... | head -1" does: the pipe closes after the first line.
+    process = subprocess.Popen([sys.executable, "-m", "skill", "ask", "my leg is swollen and red"], cwd=REPO_ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()
+    errors = process.stderr.read()
+    assert process.wait(timeout=60) == 0
+    assert "Traceback" not in errors and "BrokenPipe" not in errors

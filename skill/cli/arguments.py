@@ -23,6 +23,23 @@ def add_command(commands: Commands, name: str, run: Handler, help: str) -> argpa
     return sub
 
 
+def port_number(text: str) -> int:
+    """An argparse type for a TCP port to listen on."""
+    value = int(text)
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"must be a port from 1 to 65535: {text}")
+    return value
+
+
+def skill_locale(text: str) -> str:
+    """An argparse type for a locale the skill has content and a model for."""
+    from skill.content import SUPPORTED_LOCALES
+
+    if text not in SUPPORTED_LOCALES:
+        raise argparse.ArgumentTypeError(f"the skill speaks {', '.join(SUPPORTED_LOCALES)}; not {text}")
+    return text
+
+
 def positive_int(text: str) -> int:
     """An argparse type for counts (workers, rounds...)."""
     value = int(text)

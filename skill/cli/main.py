@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+import sys
 
 from skill.cli import ask, chat, invoke, package, replay, serve, validate
+from skill.cli.status import EXIT_OK
 
 # In the order ``--help`` lists them; each module registers its own subparser and handler.
 COMMANDS = (invoke, validate, serve, ask, chat, replay, package)
@@ -27,4 +30,9 @@ def main(argv: list[str] | None = None) -> int:
     check = getattr(args, "check", None)  # a command's rule across its options, if it has one
     if check is not None and (problem := check(args)):
         cli.error(problem)
-    return args.run(args)
+    try:
+        return args.run(args)
+    except BrokenPipeError:
+        # The reader left early ("| head"): no traceback, and nothing more for Python to flush there.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK

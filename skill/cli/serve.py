@@ -5,14 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from skill.cli.arguments import Commands, add_command, positive_int
+from skill.cli.arguments import Commands, add_command, port_number, positive_int
 from skill.cli.status import EXIT_OK, EXIT_PROBLEMS, fail
 
 
 def register(commands: Commands) -> None:
     sub = add_command(commands, "serve", serve, "run the web service for Alexa on gunicorn")
     sub.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    sub.add_argument("--port", type=int, default=8080, help="port to bind (default 8080)")
+    sub.add_argument("--port", type=port_number, default=8080, help="port to bind (default 8080)")
     sub.add_argument("--workers", type=positive_int, default=2, help="worker processes (default 2)")
     sub.add_argument("--dev", action="store_true", help="verification off, for local testing only")
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from skill.cli.arguments import skill_locale
 from skill.cli.status import EXIT_OK, fail
 
 if TYPE_CHECKING:
@@ -17,7 +18,7 @@ def add_target_options(sub: argparse.ArgumentParser, voice: bool, locale_default
     from skill.simulator.request_builder import DEFAULT_SKILL_ID
 
     # No default here: each command resolves it, so a locale given explicitly can win.
-    sub.add_argument("--locale", help=f"request locale (default: {locale_default})")
+    sub.add_argument("--locale", type=skill_locale, help=f"request locale (default: {locale_default})")
     sub.add_argument("--skill-id", default=DEFAULT_SKILL_ID, help="application id the requests carry")
     target = sub.add_mutually_exclusive_group()
     target.add_argument("--url", help="POST to a running web service instead of the skill in process")
