@@ -343,3 +343,8 @@ def test_plain_words_people_use_are_understood(understander):
     }
     for utterance, intent in cases.items():
         assert understander.understand(utterance).intent == intent, utterance
+
+
+def test_a_condition_is_another_topic_alone_and_an_uncovered_one_beside_leg_cramps(understander):
+    assert understander.understand("what is diabetes").intent == "OtherTopicIntent"
+    assert understander.understand("i have diabetes and my legs cramp").intent == "NotCoveredIntent"

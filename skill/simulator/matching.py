@@ -308,7 +308,7 @@ class Matcher:
         words = vocabulary()
         utterance = best.utterance
         for slot_type, mode in words.precedence_slot_types.items():
-            spans = [span for span in utterance.spans_of(slot_type) if span.types == {slot_type}]
+            spans = utterance.spans_of(slot_type)
             if mode == "outside_domain" and utterance.words_outside_spans & words.domain_body_parts:
                 continue
             unexplained = [span for span in spans if not self._says(best.sample, span)]
