@@ -348,3 +348,11 @@ def test_plain_words_people_use_are_understood(understander):
 def test_a_condition_is_another_topic_alone_and_an_uncovered_one_beside_leg_cramps(understander):
     assert understander.understand("what is diabetes").intent == "OtherTopicIntent"
     assert understander.understand("i have diabetes and my legs cramp").intent == "NotCoveredIntent"
+
+
+def test_signs_of_a_body_in_trouble_beyond_the_leg_reach_the_emergency_answer(understander):
+    for utterance in ("i feel faint and my legs are cramping", "he passed out after a cramp",
+                      "she seems confused and her legs keep cramping", "cramping and throwing up",
+                      "my leg has gone a greyish colour", "my little boy wont walk on his leg"):
+        assert understander.understand(utterance).intent == "EmergencyIntent", utterance
+    assert understander.understand("how do i stop a charlie horse").intent == "CrampNowIntent"
