@@ -74,6 +74,18 @@ class Lines:
         self.history: list[str] = list(heard)
         self._pick = pick
 
+    def mark_raised(self, subject: str) -> None:
+        """Remember that an answer was given or offered, so it is not offered again this session."""
+        if not self.raised(subject):
+            self.history.append(digest(subject))
+
+    def raised(self, subject: str) -> bool:
+        return digest(subject) in self.history
+
+    def heard_all(self, key: str) -> bool:
+        """Whether every wording of the message was said this session."""
+        return {digest(wording) for wording in self.content.variants(key)} <= set(self.history)
+
     def heard(self, key: str) -> bool:
         """Whether any wording of the message was said this session."""
         return not {digest(wording) for wording in self.content.variants(key)}.isdisjoint(self.history)
@@ -253,10 +265,26 @@ def _offer(lines: Lines, offer: str | None, cause_question: str = "offer_cause")
         index = _indexed(offer, prefix, len(content.causes))
         if index is not None:
             return lines.say(key, cause=content.causes[index].name), offer or ""
-    key = _answer_key(offer)
-    if key in content.answers:
-        return lines.say("offer_answer", pitch=content.answers[key].pitch), f"{ANSWER_PREFIX}{key}"
-    return lines.say("offer_anything_else"), OFFER_ANYTHING_ELSE
+    answer_key = _unheard_answer(lines, _answer_key(offer))
+    if answer_key is not None:
+        lines.mark_raised(f"{ANSWER_PREFIX}{answer_key}")
+        pitch = content.answers[answer_key].pitch
+        return lines.say("offer_answer", pitch=pitch), f"{ANSWER_PREFIX}{answer_key}"
+    # Every answer along the way given or offered: an open question, in a wording not heard yet.
+    closing = "ask_anything" if lines.heard_all("offer_anything_else") else "offer_anything_else"
+    return lines.say(closing), OFFER_ANYTHING_ELSE
+
+
+def _unheard_answer(lines: Lines, key: str | None) -> str | None:
+    """The offered answer, or, if it was given or offered already, the first along its offers that was not."""
+    answers = lines.content.answers
+    seen: set[str] = set()
+    while key in answers and key not in seen:
+        if not lines.raised(f"{ANSWER_PREFIX}{key}"):
+            return key
+        seen.add(key)
+        key = _answer_key(_as_offer(answers[key].offer))
+    return None
 
 
 def _after_cause(content: Content, index: int) -> str:

@@ -43,8 +43,9 @@ CAUSE_SLOT = "cause"
 # escaping, the short fields and the digests of what was heard.
 SESSION_KEYS = ("offer", "cause_index", "subject", "listed", "heard", "last")
 MAX_SESSION_STATE_CHARS = 3 * MAX_SPEECH_CHARS
-# Enough memory of wordings heard for every message with variants to rotate.
-MAX_HEARD = 48
+# Enough memory of wordings heard for every message with variants to rotate, and of
+# the answers given.
+MAX_HEARD = 64
 
 
 class Turn:
@@ -149,6 +150,8 @@ def respond(handler_input: HandlerInput, turn: Turn, answer: Answer) -> Response
         state["cause_index"] = answer.cause_index
     if answer.listed is not None:
         state["listed"] = answer.listed
+    if answer.subject:
+        turn.lines.mark_raised(answer.subject)
     state["heard"] = turn.lines.history[-MAX_HEARD:]
     state["last"] = {"text": answer.text, "question": None if end_session else answer.question}
     return builder.response

@@ -183,3 +183,13 @@ def test_asking_for_a_repeat_is_the_one_time_a_sentence_comes_again(conversation
     conversation.launch()
     first = speech(conversation.intent("DurationIntent"))
     assert speech(conversation.intent("AMAZON.RepeatIntent")) == first
+
+
+def test_an_answer_already_given_is_not_offered_again(conversation):
+    offering = next(entry for entry in DIRECT.values() if entry.offer in DIRECT)
+    offered = DIRECT[offering.offer]
+    conversation.launch()
+    conversation.intent(offered.intent)
+    response = conversation.intent(offering.intent)
+    assert offered.pitch not in reprompt(response)
+    assert reprompt(response)  # it still asks something: the next answer along, or what else
