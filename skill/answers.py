@@ -83,12 +83,15 @@ class Lines:
         return digest(subject) in self.history
 
     def heard_all(self, key: str) -> bool:
-        """Whether every wording of the message was said this session."""
-        return {digest(wording) for wording in self.content.variants(key)} <= set(self.history)
+        """Whether every wording of the message (one without fields) was said this session."""
+        return self._digests(key) <= set(self.history)
 
     def heard(self, key: str) -> bool:
-        """Whether any wording of the message was said this session."""
-        return not {digest(wording) for wording in self.content.variants(key)}.isdisjoint(self.history)
+        """Whether any wording of the message (one without fields) was said this session."""
+        return not self._digests(key).isdisjoint(self.history)
+
+    def _digests(self, key: str) -> set[str]:
+        return {digest(wording) for wording in self.content.variants(key)}
 
     def say(self, key: str, **fields: str) -> str:
         wordings = [wording.format(**fields) for wording in self.content.variants(key)]

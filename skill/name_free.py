@@ -33,6 +33,7 @@ from ask_sdk_model.canfulfill import (
 
 from skill.content import TERM_LISTS, load_content
 from skill.handlers import CAUSE_SLOT, Turn
+from skill.telemetry import capped
 
 log = logging.getLogger("skill")
 
@@ -134,5 +135,5 @@ class QuietVerdict(AbstractExceptionHandler):
 
     def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
         request_id = getattr(handler_input.request_envelope.request, "request_id", None)
-        log.error("can-fulfill request %s failed", request_id, exc_info=exception)
+        log.error("can-fulfill request %s failed", capped(request_id), exc_info=exception)
         return _answer(handler_input, Verdict(NO, {}))

@@ -262,9 +262,12 @@ class Matcher:
         utterance = self.spot(text)
         best_of: dict[str, Scored] = {}
         for sample in self.model.samples:
-            if sample.intent in ruled_out or not sample.carrier or self._leaves_its_subject_unsaid(utterance, sample):
+            if sample.intent in ruled_out or not sample.carrier:
                 continue
-            scored = Scored(self.score(utterance, sample), sample, utterance)
+            open_type = self._open_type(utterance, sample)
+            if self._leaves_its_subject_unsaid(utterance, sample, open_type):
+                continue
+            scored = Scored(self.score(utterance, sample, open_type), sample, utterance)
             if sample.intent not in best_of or scored.score > best_of[sample.intent].score:
                 best_of[sample.intent] = scored
         if not best_of:
@@ -289,7 +292,8 @@ class Matcher:
         said = chosen.utterance.reading(chosen.sample.slot_types)[0]
         return not said & words.domain_words and bool(chosen.sample.stems & words.domain_words)
 
-    def _leaves_its_subject_unsaid(self, utterance: Utterance, sample: Sample) -> bool:
+    @staticmethod
+    def _leaves_its_subject_unsaid(utterance: Utterance, sample: Sample, open_type: str | None) -> bool:
         """A sample about a named topic (another one, or one the source lacks) when the utterance names none.
 
         "is it serious" is no question about another topic, whatever "is {topic} serious"
@@ -301,7 +305,7 @@ class Matcher:
         if not subjects:
             return False
         named = any(utterance.spans_of(slot_type) for slot_type in subjects)
-        return not named and self._open_type(utterance, sample) is None
+        return not named and open_type is None
 
     def _precedence(self, best: Scored, candidates: Iterable[Scored]) -> Scored | None:
         """The closest sample, unless a precedence value it does not account for hands the utterance on."""
@@ -387,14 +391,15 @@ class Matcher:
 
     # The scorer --------------------------------------------------------------
 
-    def score(self, utterance: Utterance, sample: Sample) -> float:
+    def score(self, utterance: Utterance, sample: Sample, open_type: str | None = None) -> float:
         """How near in meaning: the F-beta of the utterance accounted for and the sample said.
 
         Shared words count whole; words the sample lacks but its intent's other
         samples say count ``INTENT_WORD_SHARE``; shared neighbouring pairs add
-        their weight to both sides.
+        their weight to both sides. ``open_type``: the open slot the utterance's
+        unknown words fill in this sample (``_open_type``), if any.
         """
-        words, pairs = utterance.reading(sample.slot_types, self._open_type(utterance, sample))
+        words, pairs = utterance.reading(sample.slot_types, open_type)
         shared = sum(self._weight(token) for token in words & sample.stems)
         intent_words = self.intent_words[sample.intent]
         related = INTENT_WORD_SHARE * sum(
