@@ -205,6 +205,66 @@ def test_values_from_a_request_are_capped_in_the_line(skill: Any, captured: Capt
     assert max(len(line) for line in captured.take().splitlines()) < 2000
 
 
+class CountingStream(io.StringIO):
+    """A stream that counts its writes."""
+
+    writes = 0
+
+    def write(self, text: str) -> int:
+        self.writes += 1
+        return super().write(text)
+
+
+def test_a_request_writes_its_line_and_record_together_in_one_write(skill: Any) -> None:
+    # Two workers share one stderr: a request's two lines must not be split by another's.
+    stream = CountingStream()
+    telemetry.configure("INFO", stream)
+    try:
+        handle_envelope(skill, envelope(rb.launch_request()))
+    finally:
+        telemetry.unconfigure()
+    assert stream.writes == 1
+    line, record = (json.loads(text) for text in stream.getvalue().splitlines())
+    assert line["request_type"] == record["RequestType"] == "LaunchRequest"
+
+
+def test_the_request_line_is_the_one_the_json_formatter_writes_for_other_lines(
+    skill: Any, captured: Captured, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The request line skips logging's machinery; it must still read as every other line does.
+    sent = envelope(rb.intent_request("CausesIntent"))
+    with telemetry.invocation(aws_request_id="lambda-1"):
+        handle_envelope(skill, sent)
+    (direct,) = captured.logs()
+    telemetry.unconfigure()
+    with caplog.at_level(logging.INFO, logger="skill.request"), telemetry.invocation(aws_request_id="lambda-1"):
+        handle_envelope(skill, sent)
+        log_record = next(r for r in caplog.records if r.name == "skill.request")
+        formatted = json.loads(telemetry.JsonFormatter().format(log_record))
+    for line in (direct, formatted):
+        del line["timestamp"], line["duration_ms"]
+    assert list(direct) == list(formatted) and direct == formatted
+    assert direct["aws_request_id"] == "lambda-1"
+
+
+def test_a_metric_record_holds_any_namespace_exactly(skill: Any) -> None:
+    sink = Captured()
+    odd = 'Team "A" -1 "Timestamp": -1 \\ é'
+    telemetry.configure("INFO", sink.stream, namespace=odd)
+    try:
+        handle_envelope(skill, envelope(rb.launch_request()))
+        handle_envelope(skill, envelope(rb.launch_request()))
+    finally:
+        telemetry.unconfigure()
+    first, second = sink.metrics()
+    assert_valid_emf(first)
+    assert first["_aws"]["CloudWatchMetrics"][0]["Namespace"] == odd
+    assert first["_aws"]["Timestamp"] <= second["_aws"]["Timestamp"]
+    assert {key: value for key, value in first.items() if key != "_aws"} == {
+        "RequestType": "LaunchRequest", "Intent": "None", "Outcome": "answered", "Requests": 1,
+    }  # fmt: skip
+
+
 # Metric records ---------------------------------------------------------------------
 
 
