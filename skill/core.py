@@ -78,10 +78,17 @@ def handle_envelope(skill: CustomSkill, envelope: Any) -> dict[str, Any]:
         except WrongSkill as error:
             raise AnotherSkillsRequest(str(error), error.asked_for, error.field) from None
     try:
-        request = skill.serializer.deserialize(json.dumps(envelope), RequestEnvelope)
+        request = _read_envelope(skill.serializer, envelope)
         response = skill.serializer.serialize(skill.invoke(request_envelope=request, context=None))
     except RecursionError:  # the SDK copies and serializes session attributes recursively
         raise InvalidEnvelope("nested too deeply") from None
     if not isinstance(response, dict):  # a ResponseEnvelope always serializes to an object
         raise TypeError(f"the SDK serialized a response as {type(response).__name__}")
     return response
+
+
+def _read_envelope(serializer: Any, envelope: dict[str, Any]) -> RequestEnvelope:
+    """The SDK's RequestEnvelope for parsed JSON; another skill's serializer gets JSON text, as the SDK's does."""
+    if isinstance(serializer, EnvelopeSerializer):
+        return serializer.read(envelope, RequestEnvelope)
+    return serializer.deserialize(json.dumps(envelope), RequestEnvelope)
