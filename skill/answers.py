@@ -121,6 +121,25 @@ def welcome(lines: Lines) -> Answer:
     return prompt(lines, "welcome")
 
 
+def not_understood(lines: Lines, offer: str | None, subject: str | None) -> Answer:
+    """The fallback. With a question pending, a short apology and that question again in
+    other words, so "yes" still means what it meant; else what the skill can do."""
+    pending = _reoffer(lines, offer)
+    if pending is None:
+        return prompt(lines, "fallback")
+    question, offer = pending
+    return Answer(lines.say("fallback_offer"), question, offer=offer, subject=subject)
+
+
+def help_prompt(lines: Lines, offer: str | None, subject: str | None) -> Answer:
+    """What to say; then back to the question pending, if one is."""
+    pending = _reoffer(lines, offer)
+    if pending is None:
+        return prompt(lines, "help")
+    question, offer = pending
+    return Answer(lines.say("help"), question, offer=offer, subject=subject)
+
+
 def goodbye(lines: Lines) -> Answer:
     return Answer(text=lines.say("goodbye"), end_session=True)
 
@@ -264,10 +283,9 @@ def _offer(lines: Lines, offer: str | None, cause_question: str = "offer_cause")
     ``cause_question`` words the offer of a cause: "offer_next_cause" while walking them.
     """
     content = lines.content
-    for prefix, key in ((CAUSE_PREFIX, cause_question), (MORE_PREFIX, "offer_cause_more")):
-        index = _indexed(offer, prefix, len(content.causes))
-        if index is not None:
-            return lines.say(key, cause=content.causes[index].name), offer or ""
+    cause_offer = _cause_offer(lines, offer, cause_question)
+    if cause_offer is not None:
+        return cause_offer, offer or ""
     answer_key = _unheard_answer(lines, _answer_key(offer))
     if answer_key is not None:
         lines.mark_raised(f"{ANSWER_PREFIX}{answer_key}")
@@ -276,6 +294,27 @@ def _offer(lines: Lines, offer: str | None, cause_question: str = "offer_cause")
     # Every answer along the way given or offered: an open question, in a wording not heard yet.
     closing = "ask_anything" if lines.heard_all("offer_anything_else") else "offer_anything_else"
     return lines.say(closing), OFFER_ANYTHING_ELSE
+
+
+def _cause_offer(lines: Lines, offer: str | None, cause_question: str) -> str | None:
+    """The question offering a cause ("cause:<index>") or more on one ("more:<index>"); None for other offers."""
+    causes = lines.content.causes
+    for prefix, key in ((CAUSE_PREFIX, cause_question), (MORE_PREFIX, "offer_cause_more")):
+        index = _indexed(offer, prefix, len(causes))
+        if index is not None:
+            return lines.say(key, cause=causes[index].name)
+    return None
+
+
+def _reoffer(lines: Lines, offer: str | None) -> tuple[str, str] | None:
+    """The offer still pending, asked again in a wording not heard yet; None when no answer is offered."""
+    question = _cause_offer(lines, offer, "offer_cause")
+    if question is not None and offer:
+        return question, offer
+    key = _answer_key(offer)
+    if offer and key in lines.content.answers:
+        return lines.say("offer_answer", pitch=lines.content.answers[key].pitch), offer
+    return None
 
 
 def _unheard_answer(lines: Lines, key: str | None) -> str | None:

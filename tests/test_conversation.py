@@ -283,6 +283,42 @@ def test_a_second_fallback_is_worded_differently(conversation):
     assert '"why do my legs cramp"' in second
 
 
+@pytest.mark.parametrize("intent", ["AMAZON.FallbackIntent", "TotallyUnknownIntent", "AMAZON.HelpIntent"])
+@pytest.mark.parametrize(
+    ("before", "accepted_title"),
+    [
+        ("CausesIntent", "Nerve Compression"),  # offers the first cause
+        ("DurationIntent", None),  # offers another answer
+    ],
+)
+def test_not_understood_or_help_asks_the_pending_question_again_in_other_words(
+    conversation, intent, before, accepted_title
+):
+    open_conversation(conversation)
+    offered = question_of(conversation.intent(before))
+    response = conversation.intent(intent)
+    asked_again = question_of(response)
+    assert asked_again != offered  # the same offer, not the same sentence
+    said = speech(response)
+    if intent == "AMAZON.HelpIntent":
+        assert '"why do my legs cramp"' in said
+    else:
+        assert said.startswith(tuple(CONTENT.variants("fallback_offer")))
+        assert len(said.split()) <= 15  # a short apology and the question: the answer was just heard
+    accepted = conversation.intent("AMAZON.YesIntent")  # "yes" still means what it meant
+    expected = accepted_title or CONTENT.answers[CONTENT.answers["duration"].offer].title
+    assert card(accepted)["title"] == expected
+
+
+def test_not_understood_after_a_cause_keeps_what_tell_me_more_is_about(conversation):
+    open_conversation(conversation)
+    conversation.intent("CauseDetailIntent", cause_slot("nerves", "NERVE_COMPRESSION"))
+    conversation.intent("AMAZON.FallbackIntent")
+    more = conversation.intent("CauseDetailIntent")  # "tell me more"
+    assert card(more)["title"] == "Nerve Compression"
+    assert speech(more).startswith(CONTENT.causes[0].more)
+
+
 @pytest.mark.parametrize("intent", ["AMAZON.StopIntent", "AMAZON.CancelIntent"])
 def test_stop_and_cancel_say_goodbye_and_end(conversation, intent):
     response = open_conversation(conversation).intent(intent)
