@@ -201,3 +201,92 @@ def test_voice_without_espeak_says_how_to_get_it(tmp_path):
     assert result.returncode == 2
     assert "Alexa: I explain the causes" in result.stdout  # the answer is still printed
     assert "espeak-ng is not installed" in result.stderr
+
+
+def fake_espeak(folder: Path, script: str = "") -> dict[str, str]:
+    """An environment whose only espeak-ng is a shell script in ``folder`` doing ``script`` (nothing by default)."""
+    fake = folder / "espeak-ng"
+    fake.write_text(f"#!/bin/sh\n{script}\nexit 0\n")
+    fake.chmod(0o755)
+    return {**os.environ, "PATH": str(folder)}
+
+
+needs_espeak = pytest.mark.skipif(
+    shutil.which("espeak-ng") is None, reason="espeak-ng not installed (.ci/run installs it)"
+)
+
+
+@needs_espeak
+def test_wav_in_a_missing_folder_says_so_and_still_prints_the_answer(tmp_path):
+    wav = tmp_path / "no-such-folder" / "answer.wav"
+    result = run_cli("ask", "why do my legs cramp", "--wav", str(wav))  # espeak-ng itself exits 0 here
+    assert result.returncode == 2
+    assert result.stdout.startswith("[CausesIntent]\nAlexa: Three things can bring on leg cramps.")
+    assert result.stderr == (
+        f"ask: {wav}: cannot write the spoken answer (directory {wav.parent} does not exist)\n"
+    )
+    assert not wav.parent.exists()
+
+
+@needs_espeak
+def test_wav_to_a_folder_says_so(tmp_path):
+    result = run_cli("ask", "help", "--wav", str(tmp_path))
+    assert result.returncode == 2
+    assert "Alexa: I explain the causes" in result.stdout
+    assert result.stderr == f"ask: {tmp_path}: cannot write the spoken answer (Is a directory)\n"
+
+
+def test_wav_without_espeak_names_the_file_and_says_espeak_is_missing(tmp_path):
+    wav = tmp_path / "answer.wav"
+    result = run_cli("ask", "help", "--wav", str(wav), env={**os.environ, "PATH": str(tmp_path)})
+    assert result.returncode == 2
+    assert "Alexa: I explain the causes" in result.stdout
+    assert result.stderr == (
+        f"ask: {wav}: cannot write the spoken answer "
+        "(espeak-ng is not installed; install it, for example with apt-get install espeak-ng)\n"
+    )
+    assert not wav.exists()
+
+
+def test_wav_espeak_did_not_write_says_what_espeak_said(tmp_path):
+    # As espeak-ng does when it cannot open its -w file: a complaint on stderr, and exit status 0.
+    env = fake_espeak(tmp_path, "echo \"Can't write to: 'somewhere'\" >&2")
+    wav = tmp_path / "answer.wav"
+    result = run_cli("ask", "help", "--wav", str(wav), env=env)
+    assert result.returncode == 2
+    assert "Alexa: I explain the causes" in result.stdout
+    assert result.stderr == (
+        f"ask: {wav}: cannot write the spoken answer (espeak-ng wrote nothing: Can't write to: 'somewhere')\n"
+    )
+    assert not wav.exists()  # no empty file left behind
+
+
+def test_chat_wav_in_a_missing_folder_says_so_once_carries_on_and_exits_2(tmp_path):
+    wav = tmp_path / "no-such-folder" / "answer.wav"
+    result = run_cli("chat", "--wav", str(wav), stdin="why do my legs cramp\nhelp\n", env=fake_espeak(tmp_path))
+    assert result.returncode == 2
+    assert "Alexa: Three things can bring on leg cramps." in result.stdout
+    assert "Alexa: I explain the causes" in result.stdout  # carried on in text
+    assert result.stderr == (
+        f"chat: {wav}: cannot write the spoken answer (directory {wav.parent} does not exist)\n"
+    )
+    assert "Traceback" not in result.stdout
+
+
+def test_ask_with_an_unwritable_apl_still_writes_the_wav_and_says_each_problem(tmp_path):
+    calls = tmp_path / "calls.log"
+    env = fake_espeak(tmp_path, f'echo "$@" >> {calls}')
+    apl = tmp_path / "no-such-folder" / "screen.json"
+    wav = tmp_path / "no-such-folder" / "answer.wav"
+    result = run_cli("ask", "why do my legs cramp", "--apl", str(apl), "--wav", str(wav), env=env)
+    assert result.returncode == 2
+    assert "Screen (causes)" in result.stdout
+    assert result.stderr.splitlines() == [
+        f"ask: {apl}: cannot write the screen (No such file or directory)",
+        f"ask: {wav}: cannot write the spoken answer (directory {wav.parent} does not exist)",
+    ]
+    good = tmp_path / "answer.wav"
+    result = run_cli("ask", "why do my legs cramp", "--apl", str(apl), "--wav", str(good), env=env)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [f"ask: {apl}: cannot write the screen (No such file or directory)"]
+    assert calls.read_text().splitlines() == [f"-v en-us -s 160 -w {good} --stdin"]  # the answer was still written

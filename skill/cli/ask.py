@@ -6,7 +6,7 @@ import argparse
 
 from skill.cli import screen, targets
 from skill.cli.arguments import Commands, add_command
-from skill.cli.status import fail
+from skill.cli.status import EXIT_BAD_INPUT, EXIT_OK, fail
 
 
 def register(commands: Commands) -> None:
@@ -47,15 +47,15 @@ def ask(args: argparse.Namespace) -> int:
         turn = name_free.ask(device, args.utterance) if args.name_free else device.say(args.utterance)
     except (TransportError, ValueError) as error:
         return fail(f"ask: {error}")
-    unsaved = None
+    problems: list[str | None] = []
     if session is not None:
         try:
             device.save_session(session)
         except OSError as error:  # checked above, so rare: permissions, a full disk
-            unsaved = f"ask: {session}: cannot save the session ({error.strerror or error})"
+            problems.append(f"{session}: cannot save the session ({error.strerror or error})")
     print(turn.as_json() if args.json else turn.as_text())
-    unwritten = screen.write_apl(args, turn)
-    unsaved = unsaved or (f"ask: {unwritten}" if unwritten else None)
-    if unsaved:
-        return fail(unsaved)
-    return targets.voice(args, turn.speech)
+    # Each of these is tried whatever became of the others, and each problem said on its own line.
+    problems += [screen.write_apl(args, turn), targets.voice(args, turn.speech)]
+    for problem in filter(None, problems):
+        fail(f"ask: {problem}")
+    return EXIT_BAD_INPUT if any(problems) else EXIT_OK

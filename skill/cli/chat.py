@@ -30,6 +30,7 @@ def chat(args: argparse.Namespace) -> int:
         screen.use_screen(args, device)
     except TransportError as error:
         return fail(f"chat: {error}")
+    status = EXIT_OK
     print('Say something to Alexa, for example "open leg cramp guide". Ctrl-D leaves.')
     print('"name-free: why do my legs cramp" asks without the skill\'s name, as Alexa would route it.')
     while True:
@@ -51,7 +52,9 @@ def chat(args: argparse.Namespace) -> int:
         problem = screen.write_apl(args, turn)
         if problem:
             print(f"chat: {problem}", file=sys.stderr)
-        if targets.voice(args, turn.speech) != EXIT_OK:
+        unvoiced = targets.voice(args, turn.speech)
+        if unvoiced:
+            status = fail(f"chat: {unvoiced}")  # the exit status tells it too, at the end
             args.voice, args.wav = False, None  # said why once; carry on in text
     device.hang_up()
-    return EXIT_OK
+    return status

@@ -7,7 +7,6 @@ import argparse
 from typing import TYPE_CHECKING
 
 from skill.cli.arguments import skill_locale
-from skill.cli.status import EXIT_OK, fail
 
 if TYPE_CHECKING:
     from skill.simulator.device import VirtualDevice
@@ -55,16 +54,16 @@ def device(args: argparse.Namespace) -> VirtualDevice:
     return VirtualDevice(transport(args), locale=args.locale, skill_id=args.skill_id)
 
 
-def voice(args: argparse.Namespace, speech: str) -> int:
-    """Speak the answer when asked to; a missing espeak-ng is said once, clearly."""
+def voice(args: argparse.Namespace, speech: str) -> str | None:
+    """Speak the answer, or write it to ``--wav FILE``, when asked to. Returns a problem to report, or None."""
     from pathlib import Path
 
     from skill.simulator.voice import VoiceUnavailable, speak, voice_for
 
     if not (args.voice or args.wav) or not speech:
-        return EXIT_OK
+        return None
     try:
         speak(speech, Path(args.wav) if args.wav else None, voice_for(args.locale))
     except VoiceUnavailable as error:
-        return fail(f"voice: {error}")
-    return EXIT_OK
+        return f"{args.wav}: cannot write the spoken answer ({error})" if args.wav else str(error)
+    return None
