@@ -81,3 +81,17 @@ def test_a_reader_that_leaves_early_gets_no_traceback():
     errors = process.stderr.read()
     assert process.wait(timeout=60) == 0
     assert "Traceback" not in errors and "BrokenPipe" not in errors
+
+
+@pytest.mark.parametrize("command", [
+    ["ask", "hi"], ["chat"], ["replay", "tests/dialogs/does-not-matter.yaml"],
+], ids=["ask", "chat", "replay"])
+def test_sign_without_url_is_refused_by_the_commands_own_parser(command, tmp_path):
+    result = run("-m", "skill", *command, "--sign", str(tmp_path))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    name = command[0]
+    # As argparse says a command's usage errors: that command's usage line, then its error line.
+    assert result.stderr.startswith(f"usage: python -m skill {name} [-h]")
+    assert result.stderr.endswith(f"\npython -m skill {name}: error: --sign goes with --url\n")
+    assert list(tmp_path.iterdir()) == []  # nothing was signed or made

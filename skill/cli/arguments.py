@@ -19,7 +19,8 @@ Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 def add_command(commands: Commands, name: str, run: Handler, help: str) -> argparse.ArgumentParser:
     """The subparser of command ``name``, whose handler is ``run``; ``help`` also describes it."""
     sub = commands.add_parser(name, help=help, description=help)
-    sub.set_defaults(run=run)
+    # usage_error: what reports a command's rule across its options (its ``check``), under its own usage line.
+    sub.set_defaults(run=run, usage_error=sub.error)
     return sub
 
 

@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     args = cli.parse_args(argv)
     check = getattr(args, "check", None)  # a command's rule across its options, if it has one
     if check is not None and (problem := check(args)):
-        cli.error(problem)
+        args.usage_error(problem)  # as argparse says the command's other usage errors: "python -m skill ask: ..."
     try:
         return args.run(args)
     except BrokenPipeError:
