@@ -40,6 +40,8 @@ log = logging.getLogger("skill")
 YES, NO, MAYBE = "YES", "NO", "MAYBE"
 
 CAUSE_DETAIL = "CauseDetailIntent"
+# The answer about the skill itself ("are you a doctor"): no question to route to it unnamed.
+ABOUT_ITSELF = frozenset({"AboutSkillIntent"})
 
 
 @cache
@@ -53,7 +55,7 @@ def name_free_intents() -> dict[str, tuple[str, ...]]:
     emergency, which Alexa's own handling serves better than a guess at a
     third-party skill.
     """
-    topics = {entry.intent: () for entry in load_content(None).answers.values()}
+    topics = {entry.intent: () for entry in load_content(None).answers.values() if entry.intent not in ABOUT_ITSELF}
     return {**topics, CAUSE_DETAIL: (CAUSE_SLOT,)}
 
 

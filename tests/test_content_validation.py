@@ -184,6 +184,24 @@ def test_validate_exits_1_naming_file_and_field_of_each_broken_answer(tmp_path):
     assert result.stderr == ""
 
 
+@pytest.mark.parametrize("opening", ["Yes, most", "No. Most", "It can be. Most"])
+def test_an_answer_opening_with_a_verdict_is_refused(content_copy, opening):
+    def change(data):
+        data["answers"]["goes_away"]["text"] = f"{opening} leg cramps ease on their own."
+
+    edit(content_copy, "en.json", change)
+    (problem,) = messages(content_copy)
+    assert problem.startswith("en.json: answers.goes_away.text: opens with")
+    assert "lead with the fact" in problem
+
+
+def test_a_pitch_leaning_on_a_pronoun_is_refused(content_copy):
+    edit(content_copy, "en.json", lambda data: data["answers"]["causes"].update(pitch="what causes them"))
+    assert messages(content_copy) == [
+        "en.json: answers.causes.pitch: says 'them': a pitch follows other sentences, so name the subject"
+    ]
+
+
 def test_a_missing_message_is_named(content_copy):
     edit(content_copy, "en.json", lambda d: d["messages"].pop("goodbye"))
     assert messages(content_copy) == ["en.json: messages: 'goodbye' is a required property"]

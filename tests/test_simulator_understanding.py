@@ -356,3 +356,41 @@ def test_signs_of_a_body_in_trouble_beyond_the_leg_reach_the_emergency_answer(un
                       "my leg has gone a greyish colour", "my little boy wont walk on his leg"):
         assert understander.understand(utterance).intent == "EmergencyIntent", utterance
     assert understander.understand("how do i stop a charlie horse").intent == "CrampNowIntent"
+
+
+def test_a_body_part_someone_owns_is_the_body_whatever_else_is_said(understander):
+    # "heart" alone is an everyday word; "my heart" is a body part, never the spine answer's "it can be".
+    for question in ("is it my heart", "what about my heart", "could it be my head"):
+        assert understander.understand(question).intent == "OtherTopicIntent", question
+    assert understander.understand("where is the heart of the city").intent == FALLBACK
+
+
+@pytest.mark.parametrize(
+    "utterance",
+    [
+        "my calf has ached since a long flight",  # a clot's warning, not the nerves' long sitting
+        "my leg buckled under me",
+        "i rolled my ankle and now my calf cramps",
+        "my leg started cramping after a car accident",
+        "my feet are tingly",
+        "do i need to go to casualty",
+        "should i go to A&E",
+    ],
+)
+def test_events_and_sensations_that_may_be_serious_reach_the_emergency_answer(understander, utterance):
+    assert understander.understand(utterance).intent == "EmergencyIntent"
+
+
+@pytest.mark.parametrize("utterance", ["my calf really hurts", "it hurts so much", "should i just walk it off"])
+def test_pain_without_an_injury_is_a_cramp_now_not_an_emergency_nor_a_goodbye(understander, utterance):
+    assert understander.understand(utterance).intent == "CrampNowIntent"
+
+
+@pytest.mark.parametrize("utterance", ["are you an actual doctor", "is this proper medical advice"])
+def test_questions_about_the_skill_itself_reach_its_own_answer(understander, utterance):
+    assert understander.understand(utterance).intent == "AboutSkillIntent"
+
+
+@pytest.mark.parametrize("utterance", ["could it be cancer", "are my cramps a sign of cancer", "my kid has leg cramps"])
+def test_what_the_source_never_mentions_is_said_to_be_uncovered(understander, utterance):
+    assert understander.understand(utterance).intent == "NotCoveredIntent"

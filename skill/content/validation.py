@@ -7,6 +7,7 @@ for example ``en.json: causes[2].summary: 'x' is too short``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,12 @@ SCHEMA_PATH = CONTENT_DIR / "content.schema.json"
 
 # A cause's line in the list of causes; the answers' limits are in skill.content.lengths.
 MAX_SUMMARY_WORDS = 15
+# An answer can be reached by a question it was not written for ("is it my heart" once heard
+# "It can be."), so none opens with a verdict on the question.
+VERDICT_OPENING = re.compile(r"(yes|no|yeah|yep|nope|it (can|could|may|might|does|is))\b", re.IGNORECASE)
+# An offer's pitch follows other sentences ("My source doesn't cover children. Would you like to
+# know what causes them?"), so it names its subject.
+PRONOUN = re.compile(r"\b(them|they|it)\b", re.IGNORECASE)
 
 
 class ContentError(ValueError):
@@ -105,6 +112,8 @@ def _locale_problems(
     for path, limit, words in _word_counts(content):
         if words > limit:
             yield Problem(owner(path), field_name(path), f"{words} words, at most {limit}")
+    for path, problem in _wording_problems(content):
+        yield Problem(owner(path), field_name(path), problem)
 
 
 def _word_counts(content: Content) -> Iterator[tuple[list[Any], int, int]]:
@@ -113,6 +122,24 @@ def _word_counts(content: Content) -> Iterator[tuple[list[Any], int, int]]:
         yield ["causes", index, "summary"], MAX_SUMMARY_WORDS, word_count(cause.summary)
     for measured in measure_answers(content):
         yield measured.field, measured.limit, measured.words
+
+
+def _wording_problems(content: Content) -> Iterator[tuple[list[Any], str]]:
+    """Answers that open with a verdict, and pitches that lean on a pronoun."""
+    answers = content.answers.items()
+    texts: list[tuple[list[Any], str]] = [(["answers", key, "text"], entry.text) for key, entry in answers]
+    for index, cause in enumerate(content.causes):
+        texts += [(["causes", index, "detail"], cause.detail), (["causes", index, "more"], cause.more)]
+    for path, text in texts:
+        opening = VERDICT_OPENING.match(text)
+        if opening:
+            reason = "a question it was not written for may reach it; lead with the fact"
+            yield path, f"opens with {opening.group(0)!r}: {reason}"
+    for key, entry in content.answers.items():
+        pronoun = PRONOUN.search(entry.pitch)
+        if pronoun:
+            reason = "a pitch follows other sentences, so name the subject"
+            yield ["answers", key, "pitch"], f"says {pronoun.group(0)!r}: {reason}"
 
 
 def _unknown_paths(override: Any, base: Any, path: list[Any] | None = None) -> Iterator[list[Any]]:

@@ -363,7 +363,8 @@ class Matcher:
         taken: set[int] = set()
         spans: list[Span] = []
         for (start, end), types in sorted(found.items(), key=lambda item: (item[0][0] - item[0][1], item[0][0])):
-            if not in_context and tuple(words[start:end]) in self.context_bound:
+            owned = start > 0 and words[start - 1] in vocabulary().possessives  # "my heart"
+            if not in_context and not owned and tuple(words[start:end]) in self.context_bound:
                 continue  # "why is the sky blue" names no symptom
             if taken.isdisjoint(range(start, end)):
                 taken.update(range(start, end))

@@ -42,6 +42,7 @@ class Vocabulary:
     context_bound_values: tuple[str, ...]
     context_words: tuple[str, ...]
     context_breakers: tuple[str, ...]
+    possessives: frozenset[str]
     domain_words: frozenset[str]
     domain_body_parts: frozenset[str]
     negations: frozenset[str]
@@ -68,6 +69,7 @@ def vocabulary() -> Vocabulary:
         context_bound_values=tuple(data["context_bound_values"]),
         context_words=tuple(data["context_words"]),
         context_breakers=tuple(data["context_breakers"]),
+        possessives=frozenset(data["possessives"]),
         domain_words=frozenset(data["domain_words"]),
         domain_body_parts=frozenset(data["domain_body_parts"]),
         negations=frozenset(data["negations"]),
