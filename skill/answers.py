@@ -35,6 +35,8 @@ class Answer:
     cause_index: int | None = None
     listed: str | None = None  # the list the answer read out, if any
     end_session: bool = False
+    # Whether "say that again" repeats this answer; a note that one was just said does not replace it.
+    remembered: bool = True
 
     @property
     def informational(self) -> bool:
@@ -129,6 +131,13 @@ def not_understood(lines: Lines, offer: str | None, subject: str | None) -> Answ
         return prompt(lines, "fallback")
     question, offer = pending
     return Answer(lines.say("fallback_offer"), question, offer=offer, subject=subject)
+
+
+def just_said(lines: Lines, offer: str | None, subject: str | None) -> Answer:
+    """The answer just given, asked for again in other words: say so, not the same sentences twice,
+    and ask the pending question again. "Say that again" still repeats the answer itself."""
+    question, offer = _reoffer(lines, offer) or (lines.say("ask_anything"), offer)
+    return Answer(lines.say("just_said"), question, offer=offer, subject=subject, remembered=False)
 
 
 def help_prompt(lines: Lines, offer: str | None, subject: str | None) -> Answer:

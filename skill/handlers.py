@@ -153,7 +153,8 @@ def respond(handler_input: HandlerInput, turn: Turn, answer: Answer) -> Response
     if answer.subject:
         turn.lines.mark_raised(answer.subject)
     state["heard"] = turn.lines.history[-MAX_HEARD:]
-    state["last"] = {"text": answer.text, "question": None if end_session else answer.question}
+    if answer.remembered:
+        state["last"] = {"text": answer.text, "question": None if end_session else answer.question}
     return builder.response
 
 
@@ -266,7 +267,18 @@ class AnswerHandler(AbstractRequestHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = Turn(handler_input)
-        return respond(handler_input, turn, self.answer_for(turn))
+        return respond(handler_input, turn, not_twice(turn, self.answer_for))
+
+
+def not_twice(turn: Turn, answer_for: Callable[[Turn], Answer]) -> Answer:
+    """The answer, unless it is the content answer just given (asked again in other words,
+    or a question that leads to the same answer): then a note that it was just said."""
+    heard_before = len(turn.lines.history)
+    answer = answer_for(turn)
+    if answer.informational and answer.subject is not None and answer.subject == turn.subject:
+        del turn.lines.history[heard_before:]  # its wordings were not heard after all
+        return answers.just_said(turn.lines, turn.offer, turn.subject)
+    return answer
 
 
 class SessionEndedHandler(AbstractRequestHandler):

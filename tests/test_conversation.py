@@ -319,6 +319,32 @@ def test_not_understood_after_a_cause_keeps_what_tell_me_more_is_about(conversat
     assert speech(more).startswith(CONTENT.causes[0].more)
 
 
+def sentences(text: str) -> set[str]:
+    return {sentence.strip() for sentence in text.replace("?", ".").split(".") if sentence.strip()}
+
+
+@pytest.mark.parametrize(
+    ("intent", "slots"),
+    [("DurationIntent", None), ("CauseDetailIntent", cause_slot("potassium", "ELECTROLYTE_IMBALANCE"))],
+)
+def test_the_answer_just_given_asked_for_again_is_not_said_twice(conversation, intent, slots):
+    open_conversation(conversation)
+    first = conversation.intent(intent, slots)
+    again = conversation.intent(intent, slots)  # "is magnesium good for cramps" after "what about potassium"
+    assert speech(again).startswith(tuple(CONTENT.variants("just_said")))
+    assert not sentences(speech(first)) & sentences(speech(again).removesuffix(question_of(again)))
+    assert question_of(again) != question_of(first)  # the same offer, in other words
+    assert speech(conversation.intent("AMAZON.RepeatIntent")) == speech(first)  # a repeat still repeats it
+    assert card(conversation.intent("AMAZON.YesIntent"))  # and yes takes up the offer
+
+
+def test_an_answer_asked_for_again_later_is_given_again(conversation):
+    open_conversation(conversation)
+    first = speech(conversation.intent("DurationIntent"))
+    conversation.intent("PainIntent")
+    assert speech(conversation.intent("DurationIntent")).startswith(first.split(".")[0])
+
+
 @pytest.mark.parametrize("intent", ["AMAZON.StopIntent", "AMAZON.CancelIntent"])
 def test_stop_and_cancel_say_goodbye_and_end(conversation, intent):
     response = open_conversation(conversation).intent(intent)
