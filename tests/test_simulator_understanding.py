@@ -394,3 +394,17 @@ def test_questions_about_the_skill_itself_reach_its_own_answer(understander, utt
 @pytest.mark.parametrize("utterance", ["could it be cancer", "are my cramps a sign of cancer", "my kid has leg cramps"])
 def test_what_the_source_never_mentions_is_said_to_be_uncovered(understander, utterance):
     assert understander.understand(utterance).intent == "NotCoveredIntent"
+
+
+@pytest.mark.parametrize(
+    "utterance",
+    ["my puppy keeps licking his leg", "how do i fix a wobbly leg on my table", "my cat's leg is swollen",
+     "what's a good recipe for chicken legs"],
+)
+def test_a_leg_that_is_no_persons_reaches_no_answer_of_the_skill(understander, utterance):
+    assert understander.understand(utterance).intent == FALLBACK
+
+
+@pytest.mark.parametrize("utterance", ["my legs cramp when i cook dinner", "my calf cramps when i hold my cat"])
+def test_a_persons_own_cramp_beside_such_words_is_still_a_leg_cramp_question(understander, utterance):
+    assert understander.understand(utterance).intent != FALLBACK

@@ -177,6 +177,9 @@ def leading_polarity(text: str) -> Match | None:
     return None
 
 
+CRAMP_STEM = "cramp"
+
+
 class Matcher:
     """Matches normalised utterances against one locale's samples."""
 
@@ -204,9 +207,12 @@ class Matcher:
         self.context_bound = frozenset(tuple(phrase.split()) for phrase in vocabulary().context_bound_values)
         self.context_stems = frozenset(canonical_stems(" ".join(vocabulary().context_words)))
         self.context_breaker_stems = frozenset(canonical_stems(" ".join(vocabulary().context_breakers)))
+        self.not_of_a_person_stems = frozenset(canonical_stems(" ".join(vocabulary().not_of_a_person)))
 
     def match(self, text: str) -> Match | None:
         """The intent a (normalised) utterance reaches, without invocation words; None: nothing near."""
+        if self._about_no_person(text):
+            return None  # "how do i cook a leg of lamb"
         ruled_out = ruled_out_by_polarity(text)
         return (
             self.exact(text, ruled_out)
@@ -214,6 +220,26 @@ class Matcher:
             or self.exact(text, ruled_out, unknown_words=True)
             or leading_polarity(text)
         )
+
+    def _about_no_person(self, text: str) -> bool:
+        """Whether the leg or cramp spoken of is an animal's, a dish's or a thing's: one of them
+        named ("how do i cook a leg of lamb"), or owned ("my dog's leg"), and no person's own
+        cramp said ("my legs cramp when i cook")."""
+        text_stems = set(canonical_stems(text))
+        if self.not_of_a_person_stems.isdisjoint(text_stems):
+            return False
+        words = text.split()
+        owned = {
+            stem
+            for word, following in zip(words, words[1:], strict=False)
+            if word in vocabulary().possessives
+            for stem in canonical_stems(following)
+        }
+        if owned & vocabulary().domain_body_parts:
+            return False  # "my calf cramps when i hold my cat"
+        if owned & self.not_of_a_person_stems:
+            return True  # "my dog's leg", "my dog has leg cramps"
+        return not ({"i", "me", "my"} & set(words) and CRAMP_STEM in text_stems)  # "i cramp when i cook"
 
     # Word for word -----------------------------------------------------------
 

@@ -45,6 +45,7 @@ class Vocabulary:
     possessives: frozenset[str]
     domain_words: frozenset[str]
     domain_body_parts: frozenset[str]
+    not_of_a_person: frozenset[str]
     negations: frozenset[str]
     affirmations: frozenset[str]
     launch_verbs: tuple[str, ...]
@@ -72,6 +73,7 @@ def vocabulary() -> Vocabulary:
         possessives=frozenset(data["possessives"]),
         domain_words=frozenset(data["domain_words"]),
         domain_body_parts=frozenset(data["domain_body_parts"]),
+        not_of_a_person=frozenset(data["not_of_a_person"]),
         negations=frozenset(data["negations"]),
         affirmations=frozenset(data["affirmations"]),
         launch_verbs=tuple(data["launch_verbs"]),
