@@ -124,13 +124,14 @@ def welcome(lines: Lines) -> Answer:
 
 
 def not_understood(lines: Lines, offer: str | None, subject: str | None) -> Answer:
-    """The fallback. With a question pending, a short apology and that question again in
-    other words, so "yes" still means what it meant; else what the skill can do."""
-    pending = _reoffer(lines, offer)
-    if pending is None:
-        return prompt(lines, "fallback")
-    question, offer = pending
-    return Answer(lines.say("fallback_offer"), question, offer=offer, subject=subject)
+    """The fallback: with a question pending, a short apology and that question again, so
+    "yes" still means what it meant; else what the skill can do."""
+    return _back_to_pending(lines, offer, subject, lead="fallback_offer", alone="fallback")
+
+
+def help_prompt(lines: Lines, offer: str | None, subject: str | None) -> Answer:
+    """What to say; then back to the question pending, if one is."""
+    return _back_to_pending(lines, offer, subject, lead="help", alone="help")
 
 
 def just_said(lines: Lines, offer: str | None, subject: str | None) -> Answer:
@@ -140,13 +141,14 @@ def just_said(lines: Lines, offer: str | None, subject: str | None) -> Answer:
     return Answer(lines.say("just_said"), question, offer=offer, subject=subject, remembered=False)
 
 
-def help_prompt(lines: Lines, offer: str | None, subject: str | None) -> Answer:
-    """What to say; then back to the question pending, if one is."""
+def _back_to_pending(lines: Lines, offer: str | None, subject: str | None, lead: str, alone: str) -> Answer:
+    """The message ``lead`` and the question pending, asked again in other words; the prompt ``alone``
+    when no answer is offered."""
     pending = _reoffer(lines, offer)
     if pending is None:
-        return prompt(lines, "help")
+        return prompt(lines, alone)
     question, offer = pending
-    return Answer(lines.say("help"), question, offer=offer, subject=subject)
+    return Answer(lines.say(lead), question, offer=offer, subject=subject)
 
 
 def goodbye(lines: Lines) -> Answer:
