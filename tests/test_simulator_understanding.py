@@ -408,3 +408,35 @@ def test_a_leg_that_is_no_persons_reaches_no_answer_of_the_skill(understander, u
 @pytest.mark.parametrize("utterance", ["my legs cramp when i cook dinner", "my calf cramps when i hold my cat"])
 def test_a_persons_own_cramp_beside_such_words_is_still_a_leg_cramp_question(understander, utterance):
     assert understander.understand(utterance).intent != FALLBACK
+
+
+@pytest.mark.parametrize(
+    "utterance",
+    ["my cramp has gone away now", "it's gone now thank goodness", "my calf feels cold after a swim in the pool",
+     "i broke my ankle years ago and my calf cramps", "i hurt my leg as a kid, is that why it cramps"],
+)
+def test_what_is_over_or_of_the_world_or_long_past_gets_no_emergency_answer(understander, utterance):
+    assert understander.understand(utterance).intent != "EmergencyIntent"
+
+
+@pytest.mark.parametrize(
+    "utterance",
+    ["since my flight home my calf aches", "my daughter is screaming with leg pain", "i think i've done my hammy",
+     "there was a snap in my calf", "should i ring nine nine nine for a leg cramp"],
+)
+def test_more_signs_in_plain_words_reach_the_emergency_answer(understander, utterance):
+    assert understander.understand(utterance).intent == "EmergencyIntent"
+
+
+@pytest.mark.parametrize("utterance", ["my cramp has been going on for ages", "is half an hour too long"])
+def test_a_cramp_that_goes_on_is_a_see_a_doctor_question(understander, utterance):
+    assert understander.understand(utterance).intent == "SeeDoctorIntent"
+
+
+@pytest.mark.parametrize(
+    ("utterance", "intent"),
+    [("i'm really scared", "GoesAwayIntent"), ("please just make it stop", "CrampNowIntent"),
+     ("can i take advil for it", "NotCoveredIntent"), ("ok thanks bye", "AMAZON.StopIntent")],
+)
+def test_worry_a_painkiller_and_a_goodbye_reach_their_answers(understander, utterance, intent):
+    assert understander.understand(utterance).intent == intent

@@ -178,6 +178,7 @@ def leading_polarity(text: str) -> Match | None:
 
 
 CRAMP_STEM = "cramp"
+EMERGENCY = "EmergencyIntent"
 
 
 class Matcher:
@@ -207,6 +208,8 @@ class Matcher:
         self.context_bound = frozenset(tuple(phrase.split()) for phrase in vocabulary().context_bound_values)
         self.context_stems = frozenset(canonical_stems(" ".join(vocabulary().context_words)))
         self.context_breaker_stems = frozenset(canonical_stems(" ".join(vocabulary().context_breakers)))
+        # Words of the world are known for what they are: never a symptom in words the model lacks.
+        self.known_stems |= self.context_breaker_stems
         self.not_of_a_person_stems = frozenset(canonical_stems(" ".join(vocabulary().not_of_a_person)))
 
     def match(self, text: str) -> Match | None:
@@ -214,6 +217,8 @@ class Matcher:
         if self._about_no_person(text):
             return None  # "how do i cook a leg of lamb"
         ruled_out = ruled_out_by_polarity(text)
+        if any(f" {marker} " in f" {text} " for marker in vocabulary().long_ago):
+            ruled_out |= {EMERGENCY}  # "i broke my leg years ago and now it cramps": not an emergency now
         return (
             self.exact(text, ruled_out)
             or self.closest(text, ruled_out)
@@ -327,7 +332,12 @@ class Matcher:
         model lacks had better reach the emergency answer than none.
         """
         words = vocabulary()
-        subjects = sample.slot_types & frozenset(words.precedence_slot_types) & words.open_slot_types
+        flagged = sample.slot_types & frozenset(words.precedence_slot_types)
+        subjects = flagged & words.open_slot_types
+        if flagged - subjects:  # a symptom: named, or in words the model lacks, never in none ("it's gone now")
+            unsaid = not any(utterance.spans_of(slot_type) for slot_type in flagged - subjects)
+            if unsaid and not utterance.unknown:
+                return True
         if not subjects:
             return False
         named = any(utterance.spans_of(slot_type) for slot_type in subjects)

@@ -46,6 +46,7 @@ class Vocabulary:
     domain_words: frozenset[str]
     domain_body_parts: frozenset[str]
     not_of_a_person: frozenset[str]
+    long_ago: tuple[str, ...]
     negations: frozenset[str]
     affirmations: frozenset[str]
     launch_verbs: tuple[str, ...]
@@ -74,6 +75,7 @@ def vocabulary() -> Vocabulary:
         domain_words=frozenset(data["domain_words"]),
         domain_body_parts=frozenset(data["domain_body_parts"]),
         not_of_a_person=frozenset(data["not_of_a_person"]),
+        long_ago=tuple(data["long_ago"]),
         negations=frozenset(data["negations"]),
         affirmations=frozenset(data["affirmations"]),
         launch_verbs=tuple(data["launch_verbs"]),
