@@ -72,6 +72,12 @@ def test_an_option_out_of_range_is_refused_in_one_line(args, message):
     assert message in result.stderr and "Traceback" not in result.stderr
 
 
+def test_a_locale_is_taken_in_any_case_as_its_tag():
+    result = run("-m", "skill", "ask", "should i go to a and e", "--locale", "en-gb")
+    assert result.returncode == 0, result.stderr
+    assert "9-9-9" in result.stdout  # en-GB's content, not a refusal or en-US's
+
+
 def test_a_reader_that_leaves_early_gets_no_traceback():
     # As "python -m skill ask ... | head -1" does: the pipe closes after the first line.
     process = subprocess.Popen([sys.executable, "-m", "skill", "ask", "my leg is swollen and red"], cwd=REPO_ROOT,

@@ -36,9 +36,11 @@ def skill_locale(text: str) -> str:
     """An argparse type for a locale the skill has content and a model for."""
     from skill.content import SUPPORTED_LOCALES
 
-    if text not in SUPPORTED_LOCALES:
+    # Locale tags are case-insensitive (BCP 47): "en-gb" is en-GB.
+    spelled = {locale.lower(): locale for locale in SUPPORTED_LOCALES}.get(text.strip().lower())
+    if spelled is None:
         raise argparse.ArgumentTypeError(f"the skill speaks {', '.join(SUPPORTED_LOCALES)}; not {text}")
-    return text
+    return spelled
 
 
 def positive_int(text: str) -> int:
