@@ -179,6 +179,7 @@ def leading_polarity(text: str) -> Match | None:
 
 CRAMP_STEM = "cramp"
 EMERGENCY = "EmergencyIntent"
+FIRST_PERSON = frozenset({"i", "me", "my"})
 
 
 class Matcher:
@@ -244,7 +245,7 @@ class Matcher:
             return False  # "my calf cramps when i hold my cat"
         if owned & self.not_of_a_person_stems:
             return True  # "my dog's leg", "my dog has leg cramps"
-        return not ({"i", "me", "my"} & set(words) and CRAMP_STEM in text_stems)  # "i cramp when i cook"
+        return not (FIRST_PERSON & set(words) and CRAMP_STEM in text_stems)  # "i cramp when i cook"
 
     # Word for word -----------------------------------------------------------
 
@@ -328,13 +329,14 @@ class Matcher:
         """A sample about a named topic (another one, or one the source lacks) when the utterance names none.
 
         "is it serious" is no question about another topic, whatever "is {topic} serious"
-        shares with it. Symptoms are not such topics: a red flag described in words the
-        model lacks had better reach the emergency answer than none.
+        shares with it. A symptom is named, or said in words the model lacks (a red
+        flag described so had better reach the emergency answer than none), but never
+        left out altogether ("it's gone now" against "my leg has gone {symptom}").
         """
         words = vocabulary()
         flagged = sample.slot_types & frozenset(words.precedence_slot_types)
         subjects = flagged & words.open_slot_types
-        if flagged - subjects:  # a symptom: named, or in words the model lacks, never in none ("it's gone now")
+        if flagged - subjects:  # a symptom slot
             unsaid = not any(utterance.spans_of(slot_type) for slot_type in flagged - subjects)
             if unsaid and not utterance.unknown:
                 return True
