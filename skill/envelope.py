@@ -129,6 +129,13 @@ def dig(data: Any, keys: tuple[str, ...]) -> Any:
     return data
 
 
+def capped(value: Any, limit: int = MAX_SHOWN_CHARS) -> str | None:
+    """A request's text as it may appear in a log line: at most ``limit`` characters, else None."""
+    if not isinstance(value, str):
+        return None
+    return value if len(value) <= limit else f"{value[:limit]}... ({len(value)} characters)"
+
+
 def shown(value: Any, limit: int = MAX_SHOWN_CHARS) -> str:
     """``repr(value)`` for a message or a log line, cut to ``limit`` characters.
 

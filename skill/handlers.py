@@ -32,6 +32,7 @@ from ask_sdk_model.ui import SimpleCard
 from skill import answers, screens, telemetry
 from skill.answers import Answer, Lines
 from skill.content import Content, Term, load_content
+from skill.envelope import capped
 from skill.speech import MAX_SPEECH_CHARS, spoken, ssml_to_text, to_ssml
 
 log = logging.getLogger("skill")
@@ -333,7 +334,7 @@ class SpokenApology(AbstractExceptionHandler):
 
     def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
         request = handler_input.request_envelope.request
-        log.error("request %s failed", telemetry.capped(getattr(request, "request_id", None)), exc_info=exception)
+        log.error("request %s failed", capped(getattr(request, "request_id", None)), exc_info=exception)
         telemetry.mark_failed()
         # Through respond, so the session forgets an offer made before the failure.
         turn = Turn(handler_input)

@@ -32,8 +32,8 @@ from ask_sdk_model.canfulfill import (
 )
 
 from skill.content import TERM_LISTS, load_content
+from skill.envelope import capped
 from skill.handlers import CAUSE_SLOT, Turn
-from skill.telemetry import capped
 
 log = logging.getLogger("skill")
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
-from skill.envelope import MAX_SHOWN_CHARS, InvalidEnvelope, WrongSkill
+from skill.envelope import InvalidEnvelope, WrongSkill, capped
 
 log = logging.getLogger("skill.request")
 
@@ -62,13 +62,6 @@ class RequestRecord:
             "outcome": self.outcome,
             **self.notes,
         }
-
-
-def capped(value: Any, limit: int = MAX_SHOWN_CHARS) -> str | None:
-    """A request's text as it may appear in a log line: at most ``limit`` characters, else None."""
-    if not isinstance(value, str):
-        return None
-    return value if len(value) <= limit else f"{value[:limit]}... ({len(value)} characters)"
 
 
 def record_for(envelope: Any) -> RequestRecord:
@@ -178,10 +171,11 @@ def refusal_fields(envelope: Any, refusal: str) -> dict[str, Any]:
 # Metrics ---------------------------------------------------------------------
 
 
-def _request_types() -> Collection[str]:
+@functools.cache
+def _request_types() -> frozenset[str]:
     from ask_sdk_model.request import Request
 
-    return Request.discriminator_value_class_map.keys()
+    return frozenset(Request.discriminator_value_class_map)
 
 
 def metric_dimensions(record: RequestRecord, intents: Collection[str]) -> tuple[str, str, str]:
@@ -240,8 +234,16 @@ def request_message(record: RequestRecord) -> str:
     return f"request {record.request_id}: {record.request_type} {intent} {record.locale} {record.outcome}"
 
 
-def _timestamp(created: float) -> str:
-    return datetime.fromtimestamp(created, UTC).isoformat(timespec="milliseconds")
+def _line(created: float, level: str, logger: str, message: str, fields: dict[str, Any] | None) -> dict[str, Any]:
+    """A log line's fields, in order: time, level, logger, message, the record's own, the invocation's."""
+    return {
+        "timestamp": datetime.fromtimestamp(created, UTC).isoformat(timespec="milliseconds"),
+        "level": level,
+        "logger": logger,
+        "message": message,
+        **(fields or {}),
+        **(_invocation.get() or {}),
+    }
 
 
 @dataclass
@@ -277,14 +279,7 @@ def write_request(record: RequestRecord, duration_ms: float, intents: Collection
     now = time.time()
     text = ""
     if logged:
-        line = {
-            "timestamp": _timestamp(now),
-            "level": logging.getLevelName(level),
-            "logger": log.name,
-            "message": request_message(record),
-            **fields,
-            **(_invocation.get() or {}),
-        }
+        line = _line(now, logging.getLevelName(level), log.name, request_message(record), fields)
         text = json.dumps(line) + "\n"  # every value a string, a number or None
     if _sink.metrics:
         text += metric_line(record, intents, _sink.namespace, now) + "\n"
@@ -301,14 +296,8 @@ class JsonFormatter(logging.Formatter):
     """One JSON object per line: time, level, logger, message, the record's fields, any trace."""
 
     def format(self, record: logging.LogRecord) -> str:
-        line: dict[str, Any] = {
-            "timestamp": _timestamp(record.created),
-            "level": record.levelname,
-            "logger": record.name,
-            "message": record.getMessage(),
-        }
-        line.update(getattr(record, "fields", None) or {})
-        line.update(_invocation.get() or {})
+        fields = getattr(record, "fields", None)
+        line = _line(record.created, record.levelname, record.name, record.getMessage(), fields)
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
         return json.dumps(line, default=str)

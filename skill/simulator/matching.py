@@ -212,6 +212,7 @@ class Matcher:
         # Words of the world are known for what they are: never a symptom in words the model lacks.
         self.known_stems |= self.context_breaker_stems
         self.not_of_a_person_stems = frozenset(canonical_stems(" ".join(vocabulary().not_of_a_person)))
+        self.possessives = vocabulary().possessives
 
     def match(self, text: str) -> Match | None:
         """The intent a (normalised) utterance reaches, without invocation words; None: nothing near."""
@@ -238,7 +239,7 @@ class Matcher:
         owned = {
             stem
             for word, following in zip(words, words[1:], strict=False)
-            if word in vocabulary().possessives
+            if word in self.possessives
             for stem in canonical_stems(following)
         }
         if owned & vocabulary().domain_body_parts:
@@ -401,7 +402,7 @@ class Matcher:
         taken: set[int] = set()
         spans: list[Span] = []
         for (start, end), types in sorted(found.items(), key=lambda item: (item[0][0] - item[0][1], item[0][0])):
-            owned = start > 0 and words[start - 1] in vocabulary().possessives  # "my heart"
+            owned = start > 0 and words[start - 1] in self.possessives  # "my heart"
             if not in_context and not owned and tuple(words[start:end]) in self.context_bound:
                 continue  # "why is the sky blue" names no symptom
             if taken.isdisjoint(range(start, end)):

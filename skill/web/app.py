@@ -23,7 +23,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTo
 
 from skill import build_skill, handle_envelope
 from skill.content.validation import check_content
-from skill.envelope import MAX_SHOWN_CHARS, InvalidEnvelope, WrongSkill, shown
+from skill.envelope import InvalidEnvelope, WrongSkill, capped
 from skill.schemas import fast_check, field_name, schema_validator
 from skill.web.verification import CertificateStore, RequestVerifier, VerificationError
 
@@ -209,10 +209,9 @@ def _describe(error: ValidationError) -> tuple[str, str]:
 # --- failures ------------------------------------------------------------------
 
 
-def _capped(value: object) -> str:
-    """``str(value)`` at most MAX_SHOWN_CHARS long (and a count of what was cut)."""
-    text = str(value)
-    return text if len(text) <= MAX_SHOWN_CHARS else shown(text)
+def _capped(value: object) -> str | None:
+    """``str(value)`` as a log line may show it (``skill.envelope.capped``)."""
+    return capped(str(value))
 
 
 def refusal(error: Exception) -> tuple[int, dict[str, Any]]:

@@ -16,7 +16,7 @@ from flask import Flask
 from gunicorn.app.base import BaseApplication
 from gunicorn.glogging import Logger
 
-from skill.envelope import MAX_SHOWN_CHARS
+from skill.envelope import MAX_SHOWN_CHARS, capped
 
 # Who, what, status, size, time: never bodies, query strings aside from the
 # request line, headers or user ids (those travel only in request bodies).
@@ -36,7 +36,7 @@ class CappedMessages(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         text = record.getMessage()
         if len(text) > MAX_MESSAGE_CHARS:
-            record.msg, record.args = f"{text[:MAX_MESSAGE_CHARS]}... ({len(text)} characters)", None
+            record.msg, record.args = capped(text, MAX_MESSAGE_CHARS), None
         return True
 
 
